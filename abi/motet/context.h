@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The processor context of a thread as the nucleus saves it on a trap,
+ * exception, interrupt or nucleus call.  Connected handlers receive a
+ * pointer to it and may change it: the thread resumes from what it holds.
+ * The layout is fixed: nucleus/arch/x86_64/entry.S pushes it.
+ */
+#ifndef MOTET_CONTEXT_H
+#define MOTET_CONTEXT_H
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct kcontext {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector;	/* trap vector; K_TRAP_SYSCALL for syscall */
+	uint64_t error;		/* CPU error code, or 0 */
+	uint64_t rip, cs, rflags, rsp, ss;	/* as pushed by the CPU */
+};
+
+_Static_assert(sizeof(struct kcontext) == 22 * 8, "kcontext layout");
+#endif
+
+#define KCTX_RAX	(14 * 8)
+#define KCTX_VECTOR	(15 * 8)
+#define KCTX_RIP	(17 * 8)
+#define KCTX_CS		(18 * 8)
+#define KCTX_RSP	(20 * 8)
+#define KCTX_SIZE	(22 * 8)
+
+/* Trap numbers for trapConnect. */
+#define K_TRAP_SYSCALL	0x100	/* the syscall instruction */
+/* int $0x80 .. int $0x8f are trap vectors 0x80..0x8f */
+#define K_TRAP_INT_FIRST 0x80
+#define K_TRAP_INT_LAST	 0x8f
+
+#endif

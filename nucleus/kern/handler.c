@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Connected handlers (see handler.h).  Connections live in one table under
+ * hlock.  An interrupt runs its chain with hlock held (interrupts are off
+ * anyway); exception and trap handlers may block, so they run without the
+ * lock, holding a reference on the owner actor so that its code stays
+ * mapped.  The FPU state of the interrupted thread is saved around every
+ * handler because actor code may use SSE.
+ * Entry points: handler_connect_*, handler_disconnect, handler_actor_gone,
+ * handler_interrupt, handler_exception, handler_trap.
+ * Lock order: hlock -> (handler code: mini-ports, wait queues, run queues).
+ */
+#include <kern/types.h>
+#include <kern/klib.h>
+#include <kern/heap.h>
+#include <kern/percpu.h>
+#include <kern/thread.h>
+#include <kern/actor.h>
+#include <kern/handler.h>
+#include "x86.h"
+
+#define MAX_CONNS	256
+enum { C_INTR = 1, C_EXC, C_TRAP };
+
+struct conn {
+	long hid;
+	int kind;
+	int num;			/* irq, or trap number */
+	int prio;
+	struct actor *owner;
+	long target;			/* aid (exception, trap) */
+	u64 fn, arg;
+	struct list link;		/* intr_chain[num], by priority */
+};
+
+static struct spinlock hlock = SPINLOCK_INIT("handlers");
+static struct conn *conns[MAX_CONNS];	/* under hlock */
+static u16 cgen[MAX_CONNS];
+static struct list intr_chain[K_IRQ_MAX];
+
+static u32
+trap_bit(long trapno)
+{
+	if (trapno == K_TRAP_SYSCALL)
+		return 1;
+	if (trapno >= K_TRAP_INT_FIRST && trapno <= K_TRAP_INT_LAST)
+		return 2U << (trapno - K_TRAP_INT_FIRST);
+	return 0;
+}
+
+static void
+chains_init(void)
+{
+	static bool done;
+
+	if (!done) {
+		for (int i = 0; i < K_IRQ_MAX; i++)
+			list_init(&intr_chain[i]);
+		done = true;
+	}
+}
+
+static long
+check_owner(struct actor *owner, u64 fn)
+{
+	if (!owner || owner->mode != K_ACTOR_SUPER || mycpu_irq_depth())
+		return -K_EPERM;
+	if (fn < KSUPER_BASE || fn >= KSUPER_END)
+		return -K_EFAULT;
+	return K_OK;
+}
+
+/* Adds c to the table; with hlock held. */
+static long
+insert(struct conn *c)
+{
+	for (int i = 0; i < MAX_CONNS; i++) {
+		if (conns[i])
+			continue;
+		cgen[i] = cgen[i] ? cgen[i] : 1;
+		c->hid = ((long)cgen[i] << 16) | i;
+		conns[i] = c;
+		return c->hid;
+	}
+	return -K_ELIMIT;
+}
+
+static struct conn *
+new_conn(int kind, struct actor *owner, u64 fn, u64 arg)
+{
+	struct conn *c = kmalloc(sizeof(*c));
+
+	if (c) {
+		c->kind = kind;
+		c->owner = owner;
+		c->fn = fn;
+		c->arg = arg;
+		list_init(&c->link);
+	}
+	return c;
+}
+
+long
+handler_connect_intr(struct actor *owner, long irq, u64 fn, u64 arg, long prio)
+{
+	struct conn *c;
+	struct list *it;
+	long r;
+
+	if ((r = check_owner(owner, fn)) < 0)
+		return r;
+	if (irq < 0 || irq >= K_IRQ_MAX || prio < 0 || prio > K_HANDLER_PRIO_MAX)
+		return -K_EINVAL;
+	if (!(c = new_conn(C_INTR, owner, fn, arg)))
+		return -K_ENOMEM;
+	c->num = (int)irq;
+	c->prio = (int)prio;
+	spin_lock(&hlock);
+	chains_init();
+	if ((r = insert(c)) < 0) {
+		spin_unlock(&hlock);
+		kfree(c);
+		return r;
+	}
+	list_for_each(it, &intr_chain[irq])
+		if (list_entry(it, struct conn, link)->prio < c->prio)
+			break;
+	list_add_tail(it, &c->link);
+	ioapic_route((int)irq, (u8)(VEC_IRQ_BASE + irq), cpus[0].apic_id);
+	ioapic_mask((int)irq, false);
+	spin_unlock(&hlock);
+	return r;
+}
+
+static long
+connect_target(int kind, struct actor *owner, long aid, long trapno, u64 fn, u64 arg)
+{
+	struct actor *target;
+	struct conn *c;
+	long r;
+
+	if ((r = check_owner(owner, fn)) < 0)
+		return r;
+	if (kind == C_TRAP && !trap_bit(trapno))
+		return -K_EINVAL;
+	if (!(c = new_conn(kind, owner, fn, arg)))
+		return -K_ENOMEM;
+	c->num = (int)trapno;
+	c->target = aid;
+	spin_lock(&hlock);
+	spin_lock(&actor_table_lock);
+	target = actor_lookup(aid);
+	r = -K_EUNKNOWN;
+	if (target) {
+		r = -K_EBUSY;
+		if (kind == C_EXC && !target->has_exc) {
+			target->has_exc = true;
+			r = K_OK;
+		} else if (kind == C_TRAP && !(target->trap_mask & trap_bit(trapno))) {
+			target->trap_mask |= trap_bit(trapno);
+			r = K_OK;
+		}
+	}
+	spin_unlock(&actor_table_lock);
+	if (r == K_OK && (r = insert(c)) < 0) {
+		if (kind == C_EXC)
+			target->has_exc = false;
+		else
+			target->trap_mask &= ~trap_bit(trapno);
+	}
+	spin_unlock(&hlock);
+	if (r < 0)
+		kfree(c);
+	return r;
+}
+
+long
+handler_connect_exc(struct actor *owner, long aid, u64 fn, u64 arg)
+{
+	return connect_target(C_EXC, owner, aid, 0, fn, arg);
+}
+
+long
+handler_connect_trap(struct actor *owner, long aid, long trapno, u64 fn, u64 arg)
+{
+	return connect_target(C_TRAP, owner, aid, trapno, fn, arg);
+}
+
+/* Unlinks conns[slot]; with hlock held. */
+static void
+remove_slot(int slot)
+{
+	struct conn *c = conns[slot];
+
+	conns[slot] = NULL;
+	cgen[slot]++;
+	if (c->kind == C_INTR) {
+		list_del(&c->link);
+		if (list_empty(&intr_chain[c->num]))
+			ioapic_mask(c->num, true);
+	} else {
+		struct actor *t;
+		spin_lock(&actor_table_lock);
+		if ((t = actor_lookup(c->target)) != NULL) {
+			if (c->kind == C_EXC)
+				t->has_exc = false;
+			else
+				t->trap_mask &= ~trap_bit(c->num);
+		}
+		spin_unlock(&actor_table_lock);
+	}
+	kfree(c);
+}
+
+long
+handler_disconnect(struct actor *owner, long hid)
+{
+	long slot = hid & 0xffff;
+	long r = -K_EUNKNOWN;
+
+	if (mycpu_irq_depth())
+		return -K_EPERM;
+	spin_lock(&hlock);
+	if (hid > 0 && slot < MAX_CONNS && conns[slot] && conns[slot]->hid == hid) {
+		r = -K_EPERM;
+		if (conns[slot]->owner == owner) {
+			remove_slot((int)slot);
+			r = K_OK;
+		}
+	}
+	spin_unlock(&hlock);
+	return r;
+}
+
+void
+handler_actor_gone(struct actor *a)
+{
+	spin_lock(&hlock);
+	for (int i = 0; i < MAX_CONNS; i++)
+		if (conns[i] && (conns[i]->owner == a ||
+				 (conns[i]->kind != C_INTR && conns[i]->target == a->aid)))
+			remove_slot(i);
+	spin_unlock(&hlock);
+}
+
+void
+handler_interrupt(int irq)
+{
+	struct cpu *c = mycpu();
+	struct thread *t = c->current;
+	struct actor *saved = t->acting;
+	struct list *it;
+
+	spin_lock(&hlock);
+	chains_init();
+	fpu_save(c->fpu_scratch);
+	list_for_each(it, &intr_chain[irq]) {
+		struct conn *h = list_entry(it, struct conn, link);
+		t->acting = h->owner;
+		if (((kintr_handler_t)h->fn)((void *)h->arg, irq) == K_INTR_STOP)
+			break;
+	}
+	t->acting = saved;
+	fpu_restore(c->fpu_scratch);
+	spin_unlock(&hlock);
+}
+
+/* Finds the handler of (target, kind, num) and pins its owner. */
+static bool
+lookup_target(int kind, long aid, int num, u64 *fn, u64 *arg, struct actor **owner)
+{
+	bool found = false;
+
+	spin_lock(&hlock);
+	for (int i = 0; i < MAX_CONNS && !found; i++) {
+		struct conn *h = conns[i];
+		if (h && h->kind == kind && h->target == aid && (kind == C_EXC || h->num == num)) {
+			*fn = h->fn;
+			*arg = h->arg;
+			*owner = h->owner;
+			actor_get(h->owner);
+			found = true;
+		}
+	}
+	spin_unlock(&hlock);
+	return found;
+}
+
+static int
+call_target(struct thread *t, int kind, int num, struct kcontext *ctx)
+{
+	u8 fpu[512] __attribute__((aligned(16)));
+	struct actor *owner, *saved = t->acting;
+	u64 fn, arg;
+	int r;
+
+	if (!lookup_target(kind, t->actor->aid, num, &fn, &arg, &owner))
+		return 0;
+	fpu_save(fpu);
+	t->acting = owner;
+	r = ((kexc_handler_t)fn)((void *)arg, t->actor->aid, t->tid, ctx);
+	t->acting = saved;
+	fpu_restore(fpu);
+	actor_put(owner);
+	/* what a handler may not change: privilege, interrupt state */
+	if (t->actor->mode == K_ACTOR_USER) {
+		ctx->cs = SEL_UCODE;
+		ctx->ss = SEL_UDATA;
+	}
+	ctx->rflags = (ctx->rflags & 0xcd5) | RFLAGS_IF | 2;
+	return r;
+}
+
+int
+handler_exception(struct thread *t, struct kcontext *ctx)
+{
+	if (!READ_ONCE(t->actor->has_exc))
+		return K_EXC_DEFAULT;
+	return call_target(t, C_EXC, 0, ctx) == K_EXC_HANDLED ? K_EXC_HANDLED : K_EXC_DEFAULT;
+}
+
+int
+handler_trap(struct thread *t, int trapno, struct kcontext *ctx)
+{
+	if (likely(!(READ_ONCE(t->actor->trap_mask) & trap_bit(trapno))))
+		return K_TRAP_PASS;
+	return call_target(t, C_TRAP, trapno, ctx) == K_TRAP_DONE ? K_TRAP_DONE : K_TRAP_PASS;
+}

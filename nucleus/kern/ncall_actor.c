@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Nucleus calls on actors and threads: decode and check every argument,
+ * then act.  A thread may control threads of its own actor; an actor may
+ * control the actors it started; supervisor and trusted actors may
+ * control any.
+ * Entry points: nc_actor*, nc_thread*.
+ */
+#include <kern/types.h>
+#include <kern/klib.h>
+#include <kern/percpu.h>
+#include <kern/thread.h>
+#include <kern/actor.h>
+#include <kern/boot.h>
+#include <kern/ncall.h>
+#include <vm/vm.h>
+#include <motet/nucleus.h>
+
+static bool
+may_control(struct actor *caller, struct actor *target)
+{
+	return caller == target || target->parent == caller->aid ||
+	       caller->mode == K_ACTOR_SUPER || caller->trusted;
+}
+
+static bool
+prio_valid(long prio)
+{
+	long lvl = K_PRIO_LEVEL(prio);
+
+	if (prio == 0)
+		return true;
+	if (prio & ~0x3ffffL)
+		return false;
+	if (K_PRIO_CLASS(prio) == K_CLASS_RT)
+		return lvl < K_RT_LEVELS;
+	if (K_PRIO_CLASS(prio) == K_CLASS_TS)
+		return lvl <= K_TS_NICE_MAX - K_TS_NICE_MIN;
+	return false;
+}
+
+long nc_actorSelf(void) { return caller_actor()->aid; }
+
+long
+nc_actorStart(long module, long mode, long args)
+{
+	char name[BOOTNAME_MAX], argstr[BOOTARGS_MAX];
+	struct actor *caller = caller_actor();
+	int m = (int)(mode & 0xff);
+	bool trusted = mode & K_ACTOR_TRUSTED;
+	long r;
+
+	if ((mode & ~(0xffL | K_ACTOR_TRUSTED)) || (m != K_ACTOR_USER && m != K_ACTOR_SUPER))
+		return -K_EINVAL;
+	if ((r = copyin_str(name, (uaddr_t)module, sizeof(name))) < 0)
+		return r;
+	argstr[0] = '\0';
+	if (args && (r = copyin_str(argstr, (uaddr_t)args, sizeof(argstr))) < 0)
+		return r;
+	if ((trusted || m == K_ACTOR_SUPER) && !caller->trusted && caller->mode != K_ACTOR_SUPER)
+		return -K_EPERM;
+	return actor_start_module(name, m, trusted, argstr, caller->aid, 0);
+}
+
+long
+nc_actorDelete(long aid)
+{
+	struct actor *caller = caller_actor(), *a = actor_get_by_id(aid);
+	long r = -K_EPERM;
+
+	if (!a)
+		return -K_EUNKNOWN;
+	if (may_control(caller, a)) {
+		actor_kill(a, K_STATUS_DELETED);
+		r = K_OK;
+	}
+	actor_put(a);
+	return r;
+}
+
+long
+nc_actorWait(long aid, long timeout)
+{
+	long status, r;
+
+	if (timeout < K_NOTIMEOUT)
+		return -K_EINVAL;
+	if (aid == caller_actor()->aid)
+		return -K_EINVAL;
+	if ((r = actor_wait(aid, timeout, &status)) < 0)
+		return r;
+	return status;
+}
+
+long
+nc_actorExit(long code)
+{
+	if (code < 0 || code > 0xffff)
+		return -K_EINVAL;
+	actor_kill(caller_actor(), code);
+	thread_boundary();
+	return K_OK;		/* only reached from a handler's context */
+}
+
+long nc_threadSelf(void) { return curthread()->tid; }
+
+long
+nc_threadCreate(long entry, long stack, long arg, long prio)
+{
+	struct actor *a = caller_actor();
+	long tid, r;
+	u64 lo = a->mode == K_ACTOR_SUPER ? KSUPER_BASE : USER_BASE;
+	u64 hi = a->mode == K_ACTOR_SUPER ? KSUPER_END : USER_END;
+
+	if ((u64)entry < lo || (u64)entry >= hi || (u64)stack < lo || (u64)stack > hi ||
+	    (stack & 7) || !prio_valid(prio))
+		return -K_EINVAL;
+	r = thread_start_actor(a, (u64)entry, (u64)stack, (u64)arg,
+			       prio ? prio : curthread()->prio, &tid);
+	return r < 0 ? r : tid;
+}
+
+/* Runs fn on the thread named tid (0: the caller) if the caller may. */
+static long
+with_thread(long tid, long (*fn)(struct thread *, long), long arg)
+{
+	struct actor *caller = caller_actor();
+	struct thread *t;
+	long r;
+
+	if (tid == 0)
+		tid = curthread()->tid;
+	spin_lock(&thread_lock);
+	t = thread_lookup(tid);
+	if (!t || !t->actor)
+		r = -K_EUNKNOWN;
+	else if (!may_control(caller, t->actor))
+		r = -K_EPERM;
+	else
+		r = fn(t, arg);
+	spin_unlock(&thread_lock);
+	return r;
+}
+
+static long do_kill(struct thread *t, long arg) { (void)arg; thread_kill(t); return K_OK; }
+static long do_suspend(struct thread *t, long arg) { (void)arg; return thread_suspend(t); }
+static long do_resume(struct thread *t, long arg) { (void)arg; return thread_resume(t); }
+static long do_prio(struct thread *t, long prio) { sched_set_prio(t, prio); return K_OK; }
+static long do_affinity(struct thread *t, long m) { sched_set_affinity(t, (u64)m); return K_OK; }
+
+long
+nc_threadDelete(long tid)
+{
+	long r = with_thread(tid, do_kill, 0);
+
+	thread_boundary();	/* deleting oneself ends here */
+	return r;
+}
+
+long nc_threadSuspend(long tid) { return with_thread(tid, do_suspend, 0); }
+long nc_threadResume(long tid) { return with_thread(tid, do_resume, 0); }
+
+long
+nc_threadSetPrio(long tid, long prio)
+{
+	if (!prio_valid(prio) || prio == 0)
+		return -K_EINVAL;
+	return with_thread(tid, do_prio, prio);
+}
+
+long
+nc_threadSetAffinity(long tid, long mask)
+{
+	u64 online = cpus_online >= 64 ? ~0UL : (1UL << cpus_online) - 1;
+
+	if (!((u64)mask & online))
+		return -K_EINVAL;
+	return with_thread(tid, do_affinity, (long)((u64)mask & online));
+}
+
+long
+nc_threadSleep(long ns)
+{
+	struct waitq wq;
+	long r;
+
+	if (ns < 0)
+		return -K_EINVAL;
+	waitq_init(&wq);
+	spin_lock(&wq.lock);
+	r = waitq_sleep(&wq, ns ? ns : 1);
+	return r == -K_ETIMEOUT ? K_OK : r;
+}
+
+long
+nc_threadYield(void)
+{
+	sched_yield();
+	return K_OK;
+}
+
+static long
+do_stat(struct thread *t, long out)
+{
+	struct kthreadstat st = {
+		.aid = t->actor->aid, .state = t->state ? t->state : K_TS_READY,
+		.cpu = t->cpu, .prio = t->prio, .level = t->level,
+		.suspend = t->suspend, .ncalls = t->ncalls, .switches = t->switches,
+		.cpu_ns = t->cpu_ns, .cpumask = t->cpumask,
+	};
+	*(struct kthreadstat *)out = st;
+	return K_OK;
+}
+
+long
+nc_threadStat(long tid, long out)
+{
+	struct kthreadstat st;
+	long r = with_thread(tid, do_stat, (long)&st);
+
+	return r < 0 ? r : copyout((uaddr_t)out, &st, sizeof(st));
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Threads: the unit of scheduling.  Every thread has a nucleus stack with a
+ * guard page; a thread of an actor keeps its actor context (struct kcontext)
+ * at the top of that stack while it is in the nucleus.
+ *
+ * Identifiers are (generation << 16 | slot) in the thread table; a stale or
+ * forged identifier finds nothing.  thread_lock protects the table; a thread
+ * looked up under it stays valid until it is released.
+ */
+#ifndef KERN_THREAD_H
+#define KERN_THREAD_H
+
+#include <kern/types.h>
+#include <kern/sched.h>
+#include <motet/nucleus.h>
+
+#define MAX_THREADS	16384
+#define KSTACK_SIZE	(16 * 1024)
+
+struct actor;
+
+struct thread {
+	u64 ksp;			/* saved by ctx_switch */
+	u64 kstack_base, kstack_top;
+	struct actor *actor;		/* NULL for nucleus threads */
+	struct actor *acting;		/* actor of the connected handler being run */
+	long tid;
+	int slot;
+	const char *name;
+
+	/* scheduling: under the run-queue lock of ->cpu */
+	int state;			/* enum kthread_state */
+	int cpu;
+	int level;
+	long prio;
+	u64 cpumask;
+	int quantum;
+	u64 recent;			/* timesharing usage in ticks, decays */
+	u64 recent_sec;			/* when it last decayed */
+	struct list rq_link;
+
+	/* waiting: see sched.h */
+	volatile long wake_result;
+	struct list wait_link;		/* under the lock of ->waitq */
+	struct waitq *waitq;
+	struct timer timer;
+	struct actor *sync_actor;	/* sync_wait: the word slept on */
+	uaddr_t sync_addr;
+
+	/* control: suspend count and deletion, acted on at the actor boundary */
+	volatile int suspend;
+	volatile bool killed;
+	struct waitq suspendq;
+	struct list actor_link;		/* under actor->lock */
+
+	/* statistics */
+	u64 ncalls, switches, cpu_ns, run_start;
+
+	void (*kfn)(void *);		/* nucleus thread body */
+	void *karg;
+	u8 fpu[512] __attribute__((aligned(16)));
+};
+
+extern struct spinlock thread_lock;
+
+void thread_init(void);
+struct thread *thread_alloc(struct actor *a, const char *name, long prio);
+void thread_free(struct thread *t);
+struct thread *thread_lookup(long tid);		/* with thread_lock held */
+long thread_count(void);
+struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg, long prio);
+long thread_start_actor(struct actor *a, u64 entry, u64 stack, u64 arg, long prio, long *tidp);
+_Noreturn void thread_exit(void);
+void thread_kill(struct thread *t);		/* with thread_lock held */
+long thread_suspend(struct thread *t);
+long thread_resume(struct thread *t);
+void thread_boundary(void);			/* before returning to actor code */
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Actor memory for the nucleus core: anonymous regions backed at once,
+ * copies into and out of actors with bad addresses reported as -K_EFAULT,
+ * and nucleus stacks with guard pages.  (Segments, mappers and demand
+ * paging come with the VM issue; this interface stays.)
+ */
+#ifndef VM_VM_H
+#define VM_VM_H
+
+#include <kern/types.h>
+
+struct actor;
+
+struct region {
+	u64 start, size;
+	int prot;			/* K_PROT_* */
+	struct list link;		/* on actor->regions, by address */
+};
+
+long rgn_alloc(struct actor *a, u64 hint, u64 size, int prot, u64 *out);
+long rgn_free(struct actor *a, u64 addr, u64 size);
+void rgn_free_all(struct actor *a);
+long rgn_protect(struct actor *a, u64 addr, u64 size, int prot);
+
+/* Copies to or from the current actor's memory (or a supervisor actor's):
+ * the range is checked against the caller's half of the address space. */
+long copyin(void *dst, uaddr_t src, size_t n);
+long copyout(uaddr_t dst, const void *src, size_t n);
+long copyin_str(char *dst, uaddr_t src, size_t max);	/* length or error */
+/* Writes into any actor's memory through its page tables (loader). */
+long vm_write_actor(struct actor *a, u64 va, const void *src, size_t n);
+
+u64 kstack_alloc(void);			/* top of a KSTACK_SIZE stack, 0 if none */
+void kstack_free(u64 top);
+
+#endif

@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# qemu.sh MODE CONF [extra qemu args]: boots the nucleus with the actors
+# that CONF starts.  MODE: run (serial on the terminal), debug (wait for
+# gdb on :1234), batch (serial to stdout, no terminal, for the tests).
+# Environment: SMP (processors, default 2), MEM (MiB, default 256),
+# ACCEL (tcg or kvm, default tcg), ICOUNT=1 (-icount shift=0).
+set -euo pipefail
+mode=$1 conf=$2
+shift 2
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=$top/build
+name=$(basename "$conf" .conf)
+dir=$B/boot/$name
+mkdir -p "$dir"
+cp "$conf" "$dir/boot.conf"
+mods=()
+# every module the configuration names (the word after the options)
+for m in $(awk '!/^[ \t]*(#|$)/ { for (i = 1; i <= NF; i++) if ($i !~ /^(user|supervisor|trusted|prio=.*)$/) { print $i; break } }' "$conf" | sort -u); do
+	[ -f "$B/actors/$m" ] || { echo "qemu.sh: no actor $m (build/actors/$m)" >&2; exit 1; }
+	mods+=("$B/actors/$m")
+done
+# modules that actors start themselves: MODULES="a b c"
+for m in ${MODULES:-}; do mods+=("$B/actors/$m"); done
+initrd=$(IFS=,; echo "${mods[*]}"),$dir/boot.conf
+args=(-machine q35 -accel "${ACCEL:-tcg}" -smp "${SMP:-2}" -m "${MEM:-256}"
+      -kernel "$B/nucleus.bin" -initrd "$initrd" -no-reboot)
+[ "${ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,sleep=off)
+case $mode in
+run)	exec qemu-system-x86_64 "${args[@]}" -nographic -serial mon:stdio "$@" ;;
+debug)	exec qemu-system-x86_64 "${args[@]}" -nographic -serial mon:stdio -s -S "$@" ;;
+batch)	exec qemu-system-x86_64 "${args[@]}" -display none -monitor none -serial stdio "$@" ;;
+*)	echo "qemu.sh: mode run, debug or batch" >&2; exit 2 ;;
+esac
