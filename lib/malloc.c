@@ -36,7 +36,7 @@ malloc(size_t n)
 
 	if (c < 0) {
 		long r = rgnAllocate(0, n + HDR, K_PROT_READ | K_PROT_WRITE);
-		if (r < 0)
+		if (K_IS_ERR(r))
 			return NULL;
 		*(size_t *)r = n + HDR;
 		*(long *)(r + 8) = -1;
@@ -50,7 +50,7 @@ malloc(size_t n)
 	} else {
 		if (!cur || (size_t)(end - cur) < sz) {
 			long r = rgnAllocate(0, CHUNK, K_PROT_READ | K_PROT_WRITE);
-			if (r < 0) {
+			if (K_IS_ERR(r)) {
 				mutexRel(&lock);
 				return NULL;
 			}

@@ -30,7 +30,7 @@ threadStart(void (*fn)(void *), void *arg, long prio, size_t stack)
 	if (stack < KSTACK_MIN)
 		stack = KSTACK_MIN;
 	base = rgnAllocate(0, stack, K_PROT_READ | K_PROT_WRITE);
-	if (base < 0)
+	if (K_IS_ERR(base))
 		return base;
 	s = (struct start *)(base + stack - 64);
 	s->fn = fn;

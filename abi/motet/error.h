@@ -2,7 +2,7 @@
 /*
  * Error codes shared by the nucleus and every actor.  A nucleus call returns
  * a non-negative value on success and the negation of one of these on
- * failure; K_OK is zero.  kerr_t is the one error type of the system.
+ * failure (K_IS_ERR tells); K_OK is zero.  kerr_t is the one error type of the system.
  */
 #ifndef MOTET_ERROR_H
 #define MOTET_ERROR_H
@@ -26,6 +26,12 @@ typedef enum kerr {
 	K_ENOEXEC = 15,		/* not a valid executable image */
 	K_NERR
 } kerr_t;
+
+/*
+ * Calls that return an address (rgnAllocate) may return values that are
+ * negative as a long (the supervisor space); errors are -1 .. -4095.
+ */
+#define K_IS_ERR(r)	((unsigned long)(long)(r) >= (unsigned long)-4095L)
 
 #ifndef __ASSEMBLER__
 static inline const char *

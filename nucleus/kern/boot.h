@@ -13,7 +13,7 @@
 
 #define MAX_BOOTMODS	64
 #define BOOTNAME_MAX	32
-#define BOOTARGS_MAX	160
+#define BOOTARGS_MAX	512
 
 struct bootmod {
 	char name[BOOTNAME_MAX];

@@ -19,7 +19,7 @@
 
 #define USER_IMAGE	0x400000UL
 #define STACK_SIZE	(64 * 1024)
-#define MAX_ARGS	16
+#define MAX_ARGS	48
 
 static long
 reloc_one(void *ctx, u64 vaddr, u64 addend)

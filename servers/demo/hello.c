@@ -33,7 +33,9 @@ main(int argc, char **argv)
 		kprintf(" %s", argv[i]);
 	kprintf("\n");
 	semInit(&done, 0);
-	threadStart(worker, "A", 0, 0);
+	long ta = threadStart(worker, "A", 0, 0);
+	if (K_IS_ERR(ta))
+		kprintf("hello: threadStart: %s\n", kerrName(ta));
 	threadStart(worker, "B", 0, 0);
 	semP(&done, K_NOTIMEOUT);
 	semP(&done, K_NOTIMEOUT);

@@ -46,10 +46,20 @@ exc_name(u64 v)
 	return v < 32 && exc_names[v] ? exc_names[v] : "exception";
 }
 
+extern char _text[], _etext[];
+
+/* Actor code: ring 3, the supervisor space, or anything outside the
+ * nucleus text reached by a supervisor actor's thread (a bad jump). */
 static bool
 in_actor_code(const struct kcontext *ctx)
 {
-	return (ctx->cs & 3) || (ctx->rip >= KSUPER_BASE && ctx->rip < KSUPER_END);
+	struct thread *t;
+
+	if ((ctx->cs & 3) || (ctx->rip >= KSUPER_BASE && ctx->rip < KSUPER_END))
+		return true;
+	t = curthread();
+	return t->actor && t->actor->mode == K_ACTOR_SUPER && !t->acting &&
+	       (ctx->rip < (u64)_text || ctx->rip >= (u64)_etext);
 }
 
 static _Noreturn void
