@@ -88,9 +88,9 @@ ncall_direct(long n, long a1, long a2, long a3, long a4, long a5)
 	long r = ncall_dispatch(n, a1, a2, a3, a4, a5);
 
 	if (!mycpu_irq_depth() && !curthread()->acting) {
-		thread_boundary();
 		if (READ_ONCE(mycpu()->need_resched))
 			schedule();
+		thread_boundary();
 	}
 	return r;
 }

@@ -402,3 +402,19 @@ sched_kick_thread(struct thread *t)
 	if (READ_ONCE(t->state) == K_TS_RUNNING && cpu != mycpu()->id)
 		lapic_send_ipi(cpus[cpu].apic_id, VEC_RESCHED);
 }
+
+/* A deleted thread must reach its boundary soon: if it waits in a run
+ * queue, move it to the front of the highest level. */
+void
+sched_hurry(struct thread *t)
+{
+	struct runq *rq = lock_rq_of(t);
+
+	if (t->state == K_TS_READY) {
+		runq_remove(rq, t);
+		t->level = NLEVELS - 1;
+		runq_push(rq, t, true);
+		kick(t->cpu);
+	}
+	spin_unlock(&rq->lock);
+}

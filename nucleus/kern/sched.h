@@ -65,7 +65,8 @@ void waitq_init(struct waitq *wq);
  * -K_EABORT (the thread is being deleted or the wait was aborted). */
 long waitq_sleep(struct waitq *wq, long timeout_ns);
 long waitq_sleep_state(struct waitq *wq, long timeout_ns, int state);
-void sched_kick_thread(struct thread *t);	/* make it pass its boundary soon */
+void sched_kick_thread(struct thread *t);
+void sched_hurry(struct thread *t);		/* a deleted thread: run it soon */	/* make it pass its boundary soon */
 /* Called with wq->lock held: wakes up to n threads with result r. */
 int waitq_wake(struct waitq *wq, int n, long r);
 

@@ -154,6 +154,8 @@ thread_start_actor(struct actor *a, u64 entry, u64 stack, u64 arg, long prio, lo
 	ctx->cs = user ? SEL_UCODE : SEL_KCODE;
 	ctx->ss = user ? SEL_UDATA : SEL_KDATA;
 	initial_frame(t, (u64)ctx, 0, 0);
+	if (curthread()->actor == a)
+		t->cpumask = curthread()->cpumask;	/* inherited */
 	spin_lock(&a->lock);
 	if (a->state != ACTOR_ALIVE) {
 		spin_unlock(&a->lock);
@@ -181,6 +183,8 @@ thread_first_run(void)
 	sched_finish_switch();
 	mycpu()->intena = 0;	/* actor threads leave through iretq */
 	pop_off();
+	if (curthread()->actor)
+		thread_boundary();
 }
 
 _Noreturn void
@@ -219,6 +223,7 @@ thread_kill(struct thread *t)
 {
 	t->killed = true;
 	thread_wake(t, -K_EABORT);
+	sched_hurry(t);
 	sched_kick_thread(t);
 }
 

@@ -162,10 +162,10 @@ trap_dispatch(struct kcontext *ctx)
 		soft_trap(ctx);
 	else
 		interrupt(v);
-	if (in_actor_code(ctx))
-		thread_boundary();
 	if (mycpu()->need_resched && (ctx->rflags & RFLAGS_IF))
 		schedule();
+	if (in_actor_code(ctx))
+		thread_boundary();
 }
 
 /* Returns non-zero when sysret may be used to go back. */
@@ -178,9 +178,9 @@ syscall_handler(struct kcontext *ctx)
 	if (handler_trap(t, K_TRAP_SYSCALL, ctx) != K_TRAP_DONE)
 		ctx->rax = ncall_dispatch((long)ctx->rax, ctx->rdi, ctx->rsi,
 					  ctx->rdx, ctx->r10, ctx->r8);
-	thread_boundary();
 	if (mycpu()->need_resched)
 		schedule();
+	thread_boundary();
 	return ctx->rcx == ctx->rip && ctx->r11 == ctx->rflags &&
 	       ctx->rip < USER_END && ctx->cs == SEL_UCODE && ctx->ss == SEL_UDATA;
 }
