@@ -30,7 +30,7 @@ LOBJ := $(patsubst %,$(B)/a/%.o,$(LSRC))
 ACTORS_SRC := $(wildcard tests/actors/*.c servers/demo/*.c)
 ACTORS := $(patsubst %.c,$(B)/actors/%,$(notdir $(ACTORS_SRC)))
 
-.PHONY: all run test unit qemu-test iso debug clean deps
+.PHONY: all run test unit qemu-test iso debug clean deps bench-core
 all: $(B)/nucleus.bin $(ACTORS)
 
 deps:
@@ -96,3 +96,7 @@ clean:
 	rm -rf $(B)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# Nucleus core costs in instructions (-icount shift=0); make bench comes later.
+bench-core: deps all
+	tools/bench-core.sh

@@ -35,7 +35,7 @@ pad(struct out *o, int count, char c)
 
 static void
 number(struct out *o, uint64_t v, int base, int upper, int neg,
-       int width, int left, char fill)
+       int width, int left, char fill, const char *prefix)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -46,10 +46,14 @@ number(struct out *o, uint64_t v, int base, int upper, int neg,
 		v /= base;
 	} while (v);
 	width -= i + neg;
+	for (const char *p = prefix; *p; p++)
+		width--;
 	if (!left && fill == ' ')
 		pad(o, width, ' ');
 	if (neg)
 		put(o, '-');
+	while (*prefix)
+		put(o, *prefix++);
 	if (!left && fill == '0')
 		pad(o, width, '0');
 	while (i)
@@ -106,25 +110,19 @@ kvsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 		case 'd': case 'i': {
 			int64_t v = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
 			number(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, 0,
-			       v < 0, width, left, fill);
+			       v < 0, width, left, fill, "");
 			break;
 		}
 		case 'u': case 'x': case 'X': case 'o': {
 			uint64_t v = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
 			int base = *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16;
-			if (alt && base == 16) {
-				put(&o, '0');
-				put(&o, *fmt);
-				width -= 2;
-			}
-			number(&o, v, base, *fmt == 'X', 0, width, left, fill);
+			number(&o, v, base, *fmt == 'X', 0, width, left, fill,
+			       alt && base == 16 ? (*fmt == 'X' ? "0X" : "0x") : "");
 			break;
 		}
 		case 'p':
-			put(&o, '0');
-			put(&o, 'x');
 			number(&o, (uintptr_t)va_arg(ap, void *), 16, 0, 0,
-			       width, left, fill);
+			       width, left, fill, "0x");
 			break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);

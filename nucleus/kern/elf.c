@@ -145,7 +145,7 @@ elf_relocs(const struct elf_image *img,
 	for (u64 i = 0; i < relasz / sizeof(*rl); i++) {
 		if ((rl[i].info & 0xffffffff) != R_X86_64_RELATIVE)
 			return -K_ENOEXEC;
-		if (rl[i].offset < img->lo || rl[i].offset + 8 > img->hi)
+		if (rl[i].offset < img->lo || rl[i].offset > img->hi - 8)
 			return -K_ENOEXEC;
 		if ((r = fn(ctx, rl[i].offset, (u64)rl[i].addend)) < 0)
 			return r;

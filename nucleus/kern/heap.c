@@ -46,7 +46,7 @@ static int
 class_of(size_t n)
 {
 	for (int c = 0; c < NCLASSES; c++)
-		if (n + HDR <= (32UL << c))
+		if (n <= (32UL << c) - HDR)
 			return c;
 	return -1;
 }
@@ -72,9 +72,9 @@ static void *
 big_alloc(size_t n)
 {
 	size_t np = ALIGN_UP(n + HDR, PAGE_SIZE) / PAGE_SIZE;
-	struct hdr *h = pages.alloc(np);
+	struct hdr *h;
 
-	if (!h)
+	if (n > (1UL << 40) || !(h = pages.alloc(np)))
 		return NULL;
 	h->magic = MAGIC;
 	h->class = BIG;
@@ -113,6 +113,7 @@ kfree(void *p)
 {
 	struct hdr *h;
 	struct freeblk *b;
+	u32 c;
 
 	if (!p)
 		return;
@@ -127,12 +128,13 @@ kfree(void *p)
 		pages.free(h, np);
 		return;
 	}
-	assert(h->class < NCLASSES);
-	b = (struct freeblk *)h;
+	c = h->class;
+	assert(c < NCLASSES);
+	b = (struct freeblk *)h;	/* overwrites the header */
 	spin_lock(&heap_lock);
-	used -= 32UL << h->class;
-	b->next = freelist[h->class];
-	freelist[h->class] = b;
+	used -= 32UL << c;
+	b->next = freelist[c];
+	freelist[c] = b;
 	spin_unlock(&heap_lock);
 }
 

@@ -250,8 +250,9 @@ schedule(void)
 	if (t->state == K_TS_RUNNING && t != c->idle) {
 		update_level(t);
 		if (t->cpumask & (1UL << c->id)) {
+			/* preempted before its quantum ended: first in line */
 			t->state = K_TS_READY;
-			runq_push(&c->rq, t, false);
+			runq_push(&c->rq, t, t->quantum > 0);
 		} else {
 			t->state = K_TS_WAKING;
 			c->migrate = t;
@@ -264,6 +265,7 @@ schedule(void)
 void
 sched_yield(void)
 {
+	curthread()->quantum = 0;	/* to the back of its level */
 	schedule();
 }
 

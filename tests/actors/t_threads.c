@@ -45,7 +45,7 @@ suspend_resume(void)
 	long tid = threadStart(count, NULL, 0, 0), c1, c2;
 
 	CHECK(!K_IS_ERR(tid), "threadStart %s", kerrName(tid));
-	spin_ms(30);
+	threadSleep(30 * MS);
 	CHECK(counter > 0, "counter did not run");
 	CHECK_EQ(threadSuspend(tid), K_OK);
 	threadSleep(20 * MS);
