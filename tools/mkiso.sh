@@ -6,8 +6,9 @@
 # module "boot.conf".  The nucleus names a module by the last path
 # component of the first word of its string, so each line reads
 # `module /boot/NAME NAME`.  Console on the first serial port, 115200 baud.
-# Environment: MODULES="a b" adds actors that others start themselves
-# (as for qemu.sh).  Needs grub-pc-bin, xorriso and mtools.
+# Actors that others start themselves are added from `# modules: a b`
+# lines of CONF (as tools/test.sh reads them) and from MODULES="a b" (as
+# for qemu.sh).  Needs grub-pc-bin, xorriso and mtools.
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: mkiso.sh CONF OUT.iso" >&2; exit 2; }
 conf=$1 out=$2
@@ -21,9 +22,9 @@ command -v grub-mkrescue >/dev/null && command -v xorriso >/dev/null ||
 	{ echo "mkiso.sh: no /usr/lib/grub/i386-pc (install grub-pc-bin)" >&2; exit 1; }
 
 # every module the configuration names (the word after the options), as
-# qemu.sh finds them, then the ones asked for in MODULES
+# qemu.sh finds them, then those of "# modules:" lines and of MODULES
 names=$(awk '!/^[ \t]*(#|$)/ { for (i = 1; i <= NF; i++) if ($i !~ /^(user|supervisor|trusted|prio=.*)$/) { print $i; break } }' "$conf" | sort -u)
-names="$names ${MODULES:-}"
+names="$names $(sed -n 's/^#[ \t]*modules:[ \t]*//p' "$conf") ${MODULES:-}"
 
 stage=$B/iso/$(basename "$conf" .conf)
 rm -rf "$stage"

@@ -333,6 +333,32 @@ balance(struct cpu *c)
 	spin_unlock(&c->rq.lock);
 }
 
+/* Once a second, waiting timesharing threads get the level their decayed
+ * usage gives them: a thread that used the processor and then waited rises
+ * again instead of starving behind threads that keep running. */
+static void
+age_runq(struct cpu *c)
+{
+	struct list moved = LIST_INIT(moved), *it;
+
+	spin_lock(&c->rq.lock);
+	for (int l = 0; l < RT_LEVEL0; l++) {
+		while (!list_empty(&c->rq.level[l])) {
+			struct thread *t = list_entry(c->rq.level[l].next, struct thread, rq_link);
+			runq_remove(&c->rq, t);
+			list_add_tail(&moved, &t->rq_link);
+		}
+	}
+	while (!list_empty(&moved)) {
+		it = moved.next;
+		list_del(it);
+		struct thread *t = list_entry(it, struct thread, rq_link);
+		update_level(t);
+		runq_push(&c->rq, t, false);
+	}
+	spin_unlock(&c->rq.lock);
+}
+
 void
 sched_tick(void)
 {
@@ -348,6 +374,8 @@ sched_tick(void)
 	}
 	if (c->ticks % BALANCE_TICKS == (u64)c->id || (t == c->idle && c->rq.nready == 0))
 		balance(c);
+	if (c->ticks % HZ == 0)
+		age_runq(c);
 	if (runq_top_level(&c->rq) > t->level && t != c->idle)
 		c->need_resched = true;
 	if (c->rq.nready && t == c->idle)
