@@ -6,8 +6,9 @@
  * one processor.
  *
  * Lock order of the whole nucleus (take left before right):
- *   actor_table -> actor.lock -> waitq/object locks (sync, mini, handlers)
- *   -> timer lists -> run queues (lower cpu id first) -> pmem -> heap
+ *   exit_wq, hlock, thread_lock, mini_lock -> actor_table_lock -> actor.lock
+ *   -> wait queues (sync buckets, mini-ports, suspendq) -> timer lists
+ *   -> run queues (lower cpu id first) -> super_lock -> heap -> pmem
  *   -> console
  */
 #ifndef KERN_SPINLOCK_H
