@@ -9,15 +9,6 @@
 #include <kern/klib.h>
 #include <kern/elf.h>
 
-struct elf_ehdr {
-	u8 ident[16];
-	u16 type, machine;
-	u32 version;
-	u64 entry, phoff, shoff;
-	u32 flags;
-	u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
 struct elf_dyn {
 	s64 tag;
 	u64 val;

@@ -10,6 +10,15 @@
 
 #include <kern/types.h>
 
+struct elf_ehdr {
+	u8 ident[16];
+	u16 type, machine;
+	u32 version;
+	u64 entry, phoff, shoff;
+	u32 flags;
+	u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
 struct elf_phdr {
 	u32 type, flags;
 	u64 offset, vaddr, paddr, filesz, memsz, align;

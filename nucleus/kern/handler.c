@@ -36,7 +36,13 @@ struct conn {
 static struct spinlock hlock = SPINLOCK_INIT("handlers");
 static struct conn *conns[MAX_CONNS];	/* under hlock */
 static u16 cgen[MAX_CONNS];
-static struct list intr_chain[K_IRQ_MAX];
+#define CHAIN(i) [i] = LIST_INIT(intr_chain[i])
+static struct list intr_chain[K_IRQ_MAX] = {	/* by priority, under hlock */
+	CHAIN(0), CHAIN(1), CHAIN(2), CHAIN(3), CHAIN(4), CHAIN(5), CHAIN(6),
+	CHAIN(7), CHAIN(8), CHAIN(9), CHAIN(10), CHAIN(11), CHAIN(12), CHAIN(13),
+	CHAIN(14), CHAIN(15), CHAIN(16), CHAIN(17), CHAIN(18), CHAIN(19),
+	CHAIN(20), CHAIN(21), CHAIN(22), CHAIN(23),
+};
 
 static u32
 trap_bit(long trapno)
@@ -46,18 +52,6 @@ trap_bit(long trapno)
 	if (trapno >= K_TRAP_INT_FIRST && trapno <= K_TRAP_INT_LAST)
 		return 2U << (trapno - K_TRAP_INT_FIRST);
 	return 0;
-}
-
-static void
-chains_init(void)
-{
-	static bool done;
-
-	if (!done) {
-		for (int i = 0; i < K_IRQ_MAX; i++)
-			list_init(&intr_chain[i]);
-		done = true;
-	}
 }
 
 static long
@@ -116,7 +110,6 @@ handler_connect_intr(struct actor *owner, long irq, u64 fn, u64 arg, long prio)
 	c->num = (int)irq;
 	c->prio = (int)prio;
 	spin_lock(&hlock);
-	chains_init();
 	if ((r = insert(c)) < 0) {
 		spin_unlock(&hlock);
 		kfree(c);
@@ -252,7 +245,6 @@ handler_interrupt(int irq)
 	struct list *it;
 
 	spin_lock(&hlock);
-	chains_init();
 	fpu_save(c->fpu_scratch);
 	list_for_each(it, &intr_chain[irq]) {
 		struct conn *h = list_entry(it, struct conn, link);

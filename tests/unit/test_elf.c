@@ -23,14 +23,7 @@
 #endif
 
 /* The ELF64 file header, as the tests need to edit it. */
-struct ehdr {
-	u8 ident[16];
-	u16 type, machine;
-	u32 version;
-	u64 entry, phoff, shoff;
-	u32 flags;
-	u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
+#define ehdr elf_ehdr
 
 struct rela {
 	u64 offset, info;
