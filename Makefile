@@ -14,7 +14,7 @@ MEM      ?= 256
 
 WARN     := -Wall -Wextra -Wno-unused-parameter
 NCFLAGS  := -std=gnu11 -ffreestanding -fno-pic -mcmodel=kernel -mno-red-zone \
-            -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
+            -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
             -fno-builtin -O2 -g $(WARN) -Inucleus -I$(ARCH) -Iabi -MMD -MP
 ACFLAGS  := -std=gnu11 -ffreestanding -fpie -mno-red-zone -fno-stack-protector \
             -fno-omit-frame-pointer -O2 -g $(WARN) -Ilib/include -Iabi -MMD -MP

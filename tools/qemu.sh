@@ -4,7 +4,9 @@
 # that CONF starts.  MODE: run (serial on the terminal), debug (wait for
 # gdb on :1234), batch (serial to stdout, no terminal, for the tests).
 # Environment: SMP (processors, default 2), MEM (MiB, default 256),
-# ACCEL (tcg or kvm, default tcg), ICOUNT=1 (-icount shift=0).
+# ACCEL (tcg or kvm, default tcg), CPU (model; default qemu64 with tcg,
+# host with kvm), ICOUNT=1 (-icount shift=0), APPEND (nucleus options:
+# panic=off powers off after a panic, selftest=panic makes one).
 set -euo pipefail
 mode=$1 conf=$2
 shift 2
@@ -23,9 +25,11 @@ done
 # modules that actors start themselves: MODULES="a b c"
 for m in ${MODULES:-}; do mods+=("$B/actors/$m"); done
 initrd=$(IFS=,; echo "${mods[*]}"),$dir/boot.conf
-args=(-machine q35 -accel "${ACCEL:-tcg}" -smp "${SMP:-2}" -m "${MEM:-256}"
+cpu=${CPU:-$([ "${ACCEL:-tcg}" = kvm ] && echo host || echo qemu64)}
+args=(-machine q35 -accel "${ACCEL:-tcg}" -cpu "$cpu" -smp "${SMP:-2}" -m "${MEM:-256}"
       -kernel "$B/nucleus.bin" -initrd "$initrd" -no-reboot)
 [ "${ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,sleep=off)
+[ -n "${APPEND:-}" ] && args+=(-append "$APPEND")
 case $mode in
 run)	exec qemu-system-x86_64 "${args[@]}" -nographic -serial mon:stdio "$@" ;;
 debug)	exec qemu-system-x86_64 "${args[@]}" -nographic -serial mon:stdio -s -S "$@" ;;

@@ -58,5 +58,21 @@ for conf in tests/qemu/*.conf; do
 		echo "$suite smp$smp: done ($(grep -c ': ok$' "$log.txt") ok)"
 	done
 done
+# a nucleus fault: a panic report with a symbolized backtrace, then (with
+# panic=off) power-off, on both processors' watch
+log=$logs/panic.log
+APPEND="selftest=panic panic=off" SMP=2 timeout 60 tools/qemu.sh batch boot/run.conf > "$log" 2>&1 < /dev/null
+rc=$?
+missing=""
+for want in 'nucleus #PF page fault (vector 14, error 0x2) at rip .* cr2 0x8$' \
+	    '^  0x[0-9a-f]* selftest_panic+0x' '^  0x[0-9a-f]* kmain+0x' \
+	    'nucleus panic on cpu 0: #PF page fault' 'powering off'; do
+	tr -d '\r' < "$log" | grep -q -- "$want" || missing="$missing [$want]"
+done
+if [ "$rc" = 0 ] && [ -z "$missing" ]; then
+	pass=$((pass + 1)); echo "panic: ok"
+else
+	fail=$((fail + 1)); echo "FAIL panic: exit $rc, missing$missing (log $log)"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

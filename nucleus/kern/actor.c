@@ -228,12 +228,8 @@ reaper(void *arg)
 		list_del(&a->reap_link);
 		spin_unlock(&reap_wq.lock);
 		rgn_free_all(a);
-		if (a->mode == K_ACTOR_USER && a->pml4) {
-			pt_release_everywhere(a->pml4);
-			pt_destroy(a->pml4);
-		} else if (cpus_online > 1) {
-			tlb_flush_all_cpus();
-		}
+		if (a->mode == K_ACTOR_USER && a->pmap)
+			pmap_destroy(a->pmap);
 		kfree(a);
 	}
 }

@@ -27,7 +27,7 @@ struct actor {
 	int mode;			/* K_ACTOR_USER or K_ACTOR_SUPER */
 	bool trusted;
 	char name[32];
-	paddr_t pml4;			/* own (user) or kernel_pml4 (supervisor) */
+	struct pmap *pmap;		/* own (user) or &kernel_pmap (supervisor) */
 	volatile int refs;
 	int state;
 	long status;			/* K_STATUS_* once dying */

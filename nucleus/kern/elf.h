@@ -36,6 +36,7 @@ struct elf_image {
 
 #define PT_LOAD		1
 #define PT_DYNAMIC	2
+#define PT_GNU_RELRO	0x6474e552
 #define PF_X		1
 #define PF_W		2
 #define PF_R		4

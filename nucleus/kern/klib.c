@@ -13,6 +13,7 @@
 
 static struct spinlock console_lock = SPINLOCK_INIT("console");
 static volatile int panicking;
+bool panic_poweroff;			/* nucleus option panic=off */
 
 static void
 put_locked(const char *s, size_t n)
@@ -68,6 +69,10 @@ panic(const char *fmt, ...)
 	va_end(ap);
 	kprintf("\n*** nucleus panic on cpu %d: %s\n", mycpu()->id, buf);
 	backtrace_from(read_rbp(), 0);
+	if (panic_poweroff) {
+		kprintf("*** powering off\n");
+		acpi_poweroff();
+	}
 	kprintf("*** system halted\n");
 	for (;;)
 		hlt();

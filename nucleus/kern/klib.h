@@ -15,6 +15,7 @@ int ksnprintf(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void kputs_raw(const char *s, size_t n);	/* console write, no formatting */
 _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern bool panic_poweroff;		/* panic=off: power off instead of halting */
 
 #define assert(c) do { if (unlikely(!(c))) \
 	panic("assertion failed: %s (%s:%d)", #c, __FILE__, __LINE__); } while (0)

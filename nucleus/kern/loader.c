@@ -37,16 +37,59 @@ prot_of(u32 flags)
 	       ((flags & PF_X) ? K_PROT_EXEC : 0);
 }
 
+/* The rights of image page va (relative to the image): those of the
+ * segments on it, less write where relocations are done (RELRO). */
+static int
+page_prot(const struct elf_image *img, u64 va)
+{
+	int prot = 0;
+
+	for (int i = 0; i < img->phnum; i++) {
+		const struct elf_phdr *p = &img->ph[i];
+		if (p->type == PT_LOAD && va < p->vaddr + p->memsz &&
+		    ALIGN_DOWN(p->vaddr, PAGE_SIZE) <= va)
+			prot |= prot_of(p->flags);
+	}
+	for (int i = 0; i < img->phnum; i++) {
+		const struct elf_phdr *p = &img->ph[i];
+		if (p->type == PT_GNU_RELRO && p->vaddr <= va && va + PAGE_SIZE <= p->vaddr + p->memsz)
+			prot &= ~K_PROT_WRITE;
+	}
+	return prot;
+}
+
+/* After loading and relocation: each page gets its segment's rights, so
+ * code is not writable and data not executable. */
+static long
+protect_image(struct actor *a, const struct elf_image *img)
+{
+	u64 run = img->lo;
+	int prot = page_prot(img, img->lo);
+	long r;
+
+	for (u64 va = img->lo + PAGE_SIZE; va <= img->hi; va += PAGE_SIZE) {
+		int p = va < img->hi ? page_prot(img, va) : -1;
+		if (p == prot)
+			continue;
+		if ((r = rgn_protect_pages(a, a->image_base + run, va - run, prot)) < 0)
+			return r;
+		run = va;
+		prot = p;
+	}
+	return K_OK;
+}
+
 static long
 load_image(struct actor *a, const struct elf_image *img)
 {
 	u64 span = img->hi - img->lo, at;
+	int prot = 0;
 	long r;
 
 	if (a->mode == K_ACTOR_SUPER && !img->pie)
 		return -K_ENOEXEC;
-	/* one region for the image; rights are the union of the segments' */
-	int prot = 0;
+	/* one region for the image, with the union of the segments' rights;
+	 * filled through the direct map, then each page gets its own */
 	for (int i = 0; i < img->phnum; i++)
 		if (img->ph[i].type == PT_LOAD)
 			prot |= prot_of(img->ph[i].flags);
@@ -64,7 +107,9 @@ load_image(struct actor *a, const struct elf_image *img)
 					p->filesz)) < 0)
 			return r;
 	}
-	return img->pie ? elf_relocs(img, reloc_one, a) : K_OK;
+	if (img->pie && (r = elf_relocs(img, reloc_one, a)) < 0)
+		return r;
+	return protect_image(a, img);
 }
 
 /* Builds the initial stack; returns the address of the kstartinfo. */
@@ -122,9 +167,9 @@ actor_start_module(const char *module, int mode, bool trusted, const char *args,
 		return r;
 	if (!(a = actor_create(module, mode, trusted, parent)))
 		return -K_ENOMEM;
-	a->pml4 = mode == K_ACTOR_USER ? pt_create() : kernel_pml4;
+	a->pmap = mode == K_ACTOR_USER ? pmap_create() : &kernel_pmap;
 	r = -K_ENOMEM;
-	if (!a->pml4 || (r = load_image(a, &img)) < 0 ||
+	if (!a->pmap || (r = load_image(a, &img)) < 0 ||
 	    (r = build_stack(a, module, args, &info)) < 0)
 		goto fail;
 	r = thread_start_actor(a, a->image_base + img.entry, info - 8, info,

@@ -41,9 +41,33 @@ struct cpu cpus[MAX_CPUS];
 int ncpus = 1;
 volatile int cpus_online = 1;
 
+static char cmdline[256];		/* the nucleus options */
+
 static struct { u64 start, end; } ram[MAX_RANGES];
 static int nram;
 extern char _end[];
+
+/* Is `opt` one of the words of the command line? */
+static bool
+option(const char *opt)
+{
+	size_t n = strlen(opt);
+
+	for (const char *p = cmdline; *p; p++)
+		if ((p == cmdline || p[-1] == ' ') && strncmp(p, opt, n) == 0 &&
+		    (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* Option selftest=panic: a nucleus fault, to check the panic report. */
+static __attribute__((noinline)) void
+selftest_panic(void)
+{
+	volatile long *volatile p = (volatile long *)8;	/* nothing is mapped there */
+
+	*p = 1;
+}
 
 static void
 read_mmap(const struct mb_info *mb)
@@ -183,9 +207,14 @@ kmain(u32 magic, u32 mbi_pa)
 		panic("not started by a multiboot loader (magic %#x)", magic);
 	read_mmap(mb);
 	read_modules(mb);
+	if ((mb->flags & (1 << 2)) && mb->cmdline)
+		strlcpy(cmdline, P2V(mb->cmdline), sizeof(cmdline));
+	kprintf("options: %s\n", cmdline);
+	panic_poweroff = option("panic=off");
 	cpus[0].id = 0;
 	top = memory_init(mbi_pa);
 	cpu_init_bsp();
+	kprintf("cpu:%s%s\n", cpu_has_nx ? " nx" : "", cpu_has_pcid ? " pcid" : "");
 	paging_init(top);
 	heap_setup(&(struct heap_pages){ heap_alloc_pages, heap_free_pages });
 	acpi_init();
@@ -209,6 +238,8 @@ kmain(u32 magic, u32 mbi_pa)
 	lapic_timer_start(HZ);
 	kprintf("nucleus: %d processors, %lu MiB free, ready\n", cpus_online,
 		pmem_free_pages() / 256);
+	if (option("selftest=panic"))
+		selftest_panic();
 	start_boot_actors();
 	idle_loop();
 }
@@ -219,8 +250,7 @@ ap_main(int i)
 	struct cpu *c = &cpus[i];
 
 	c->id = i;
-	cpu_init_this(c);
-	pt_switch(kernel_pml4);
+	cpu_init_this(c);		/* CR3: the nucleus space, from the trampoline */
 	lapic_init();
 	c->apic_id = lapic_id();
 	sched_init_cpu(c);

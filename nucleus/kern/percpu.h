@@ -33,7 +33,7 @@ struct cpu {
 	int intena;			/* interrupts on before push_off (own) */
 	volatile bool need_resched;
 	int irq_depth;			/* nested interrupt handlers (own) */
-	paddr_t active_pml4;		/* loaded in CR3 (own) */
+	struct pmap *pmap;		/* loaded in CR3 (own) */
 	struct thread *idle;
 	struct runq rq;
 	struct timerq timers;

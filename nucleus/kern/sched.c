@@ -197,7 +197,7 @@ switch_locked(struct cpu *c, struct thread *prev)
 	c->current = next;
 	cpu_set_kstack(c, next->kstack_top);
 	if (next->actor && next->actor->mode == K_ACTOR_USER)
-		pt_switch(next->actor->pml4);
+		pmap_switch(next->actor->pmap);
 	if (prev->actor)
 		fpu_save(prev->fpu);
 	if (next->actor)

@@ -59,10 +59,40 @@ static void
 unmap_pages(struct actor *a, u64 start, u64 size)
 {
 	for (u64 va = start; va < start + size; va += PAGE_SIZE) {
-		paddr_t pa = pt_unmap(a->pml4, va);
+		paddr_t pa = pt_unmap(a->pmap->pml4, va);
 		if (pa)
 			pmem_free(pa);
 	}
+}
+
+/*
+ * Frees region r (marked dying, still on the list so that nobody maps its
+ * range): its pages become absent, every processor drops their
+ * translations, and only then are they freed.  Called with no lock held.
+ */
+static void
+free_region(struct actor *a, struct region *r)
+{
+	bool super = a->mode == K_ACTOR_SUPER;
+
+	spin_lock(&a->lock);
+	if (super)
+		spin_lock(&super_lock);
+	for (u64 va = r->start; va < r->start + r->size; va += PAGE_SIZE)
+		pt_revoke(a->pmap->pml4, va);
+	if (super)
+		spin_unlock(&super_lock);
+	spin_unlock(&a->lock);
+	pmap_flush(a->pmap);
+	spin_lock(&a->lock);
+	if (super)
+		spin_lock(&super_lock);
+	unmap_pages(a, r->start, r->size);
+	if (super)
+		spin_unlock(&super_lock);
+	list_del(&r->link);
+	spin_unlock(&a->lock);
+	kfree(r);
 }
 
 static long
@@ -70,7 +100,7 @@ map_pages(struct actor *a, u64 start, u64 size, int prot)
 {
 	for (u64 va = start; va < start + size; va += PAGE_SIZE) {
 		paddr_t pa = pmem_alloc();
-		if (!pa || pt_map(a->pml4, va, pa, pte_flags(a, prot)) < 0) {
+		if (!pa || pt_map(a->pmap->pml4, va, pa, pte_flags(a, prot)) < 0) {
 			if (pa)
 				pmem_free(pa);
 			unmap_pages(a, start, va - start);
@@ -129,6 +159,7 @@ rgn_alloc(struct actor *a, u64 hint, u64 size, int prot, u64 *out)
 	r->start = va;
 	r->size = size;
 	r->prot = prot;
+	r->dying = false;
 	insert(a, r);
 	if (!hint && !super)
 		a->next_va = va + size + PAGE_SIZE;
@@ -150,7 +181,7 @@ find_exact(struct actor *a, u64 addr, u64 size)
 
 	list_for_each(it, &a->regions) {
 		struct region *r = list_entry(it, struct region, link);
-		if (r->start == addr && r->size == ALIGN_UP(size, PAGE_SIZE))
+		if (r->start == addr && r->size == ALIGN_UP(size, PAGE_SIZE) && !r->dying)
 			return r;
 	}
 	return NULL;
@@ -166,17 +197,35 @@ rgn_free(struct actor *a, u64 addr, u64 size)
 		spin_unlock(&a->lock);
 		return -K_EINVAL;
 	}
-	list_del(&r->link);
-	if (a->mode == K_ACTOR_SUPER)
-		spin_lock(&super_lock);
-	unmap_pages(a, r->start, r->size);
-	if (a->mode == K_ACTOR_SUPER)
-		spin_unlock(&super_lock);
+	r->dying = true;
 	spin_unlock(&a->lock);
-	if (cpus_online > 1)
-		tlb_flush_all_cpus();
-	kfree(r);
+	free_region(a, r);
 	return K_OK;
+}
+
+/* Rights of the pages [va, va + size) of one of a's regions, at most the
+ * region's own (the loader gives each image segment its rights). */
+long
+rgn_protect_pages(struct actor *a, u64 va, u64 size, int prot)
+{
+	struct list *it;
+	long err = -K_EINVAL;
+
+	spin_lock(&a->lock);
+	list_for_each(it, &a->regions) {
+		struct region *r = list_entry(it, struct region, link);
+		if (va >= r->start && size <= r->start + r->size - va && !r->dying &&
+		    !(prot & ~r->prot) && !((va | size) & PAGE_MASK)) {
+			for (u64 p = va; p < va + size; p += PAGE_SIZE)
+				pt_protect(a->pmap->pml4, p, pte_flags(a, prot));
+			err = K_OK;
+			break;
+		}
+	}
+	spin_unlock(&a->lock);
+	if (err == K_OK)
+		pmap_flush(a->pmap);
+	return err;
 }
 
 /* The actor is dead: no thread runs in it any more. */
@@ -185,13 +234,8 @@ rgn_free_all(struct actor *a)
 {
 	while (!list_empty(&a->regions)) {
 		struct region *r = list_entry(a->regions.next, struct region, link);
-		list_del(&r->link);
-		if (a->mode == K_ACTOR_SUPER)
-			spin_lock(&super_lock);
-		unmap_pages(a, r->start, r->size);
-		if (a->mode == K_ACTOR_SUPER)
-			spin_unlock(&super_lock);
-		kfree(r);
+		r->dying = true;
+		free_region(a, r);
 	}
 }
 
@@ -247,7 +291,7 @@ vm_write_actor(struct actor *a, u64 va, const void *src, size_t n)
 	const u8 *s = src;
 
 	while (n) {
-		u64 *pte = pt_lookup(a->pml4, va);
+		u64 *pte = pt_lookup(a->pmap->pml4, va);
 		size_t chunk = MIN(n, PAGE_SIZE - (va & PAGE_MASK));
 		if (!pte)
 			return -K_EFAULT;

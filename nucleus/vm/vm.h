@@ -15,13 +15,14 @@ struct actor;
 struct region {
 	u64 start, size;
 	int prot;			/* K_PROT_* */
+	bool dying;			/* being freed: range still taken */
 	struct list link;		/* on actor->regions, by address */
 };
 
 long rgn_alloc(struct actor *a, u64 hint, u64 size, int prot, u64 *out);
 long rgn_free(struct actor *a, u64 addr, u64 size);
+long rgn_protect_pages(struct actor *a, u64 va, u64 size, int prot);
 void rgn_free_all(struct actor *a);
-long rgn_protect(struct actor *a, u64 addr, u64 size, int prot);
 
 /* Copies to or from the current actor's memory (or a supervisor actor's):
  * the range is checked against the caller's half of the address space. */

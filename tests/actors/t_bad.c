@@ -5,7 +5,8 @@
  * nucleus), kwrite (write nucleus memory), ud (invalid opcode), int80 (a
  * trap with no handler), spin (never makes a call), fuzz (garbage to every
  * nucleus call), div0fix / trapfix / int80fix (wait, then fault or trap and
- * expect a connected handler to have fixed the result: exit 42).
+ * expect a connected handler to have fixed the result: exit 42),
+ * textwrite, rodatawrite, dataexec (the image's pages keep their rights).
  */
 #include <motet.h>
 
@@ -69,11 +70,15 @@ fuzz(void)
 	}
 }
 
+static const char ro_text[] = "read-only";
+static unsigned char ret_insn[16] = { 0xc3 };
+
 int
 main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "";
 	volatile long sink = 0;
+	int (*volatile code)(int, char **) = main;
 
 	if (strcmp(m, "div0") == 0)
 		sink = div3(1, 0);
@@ -83,6 +88,12 @@ main(int argc, char **argv)
 		((void (*)(void))0xffffffff80100000UL)();
 	else if (strcmp(m, "kwrite") == 0)
 		*(volatile long *)0xffff800000100000UL = 1;
+	else if (strcmp(m, "textwrite") == 0)	/* own code is not writable */
+		*(volatile unsigned char *)(uintptr_t)code = 0xc3;
+	else if (strcmp(m, "rodatawrite") == 0)	/* nor read-only data */
+		*(volatile char *)(uintptr_t)ro_text = 'x';
+	else if (strcmp(m, "dataexec") == 0)	/* data is not executable */
+		((void (*)(void))(uintptr_t)ret_insn)();
 	else if (strcmp(m, "ud") == 0)
 		__asm__ volatile("ud2");
 	else if (strcmp(m, "int80") == 0)

@@ -29,6 +29,9 @@ faults(int m)
 {
 	CHECK_EQ(child("div0", m, 10 * SEC), K_STATUS_EXCEPTION | 0);
 	CHECK_EQ(child("ud", m, 10 * SEC), K_STATUS_EXCEPTION | 6);
+	CHECK_EQ(child("textwrite", m, 10 * SEC), K_STATUS_EXCEPTION | 14);
+	CHECK_EQ(child("rodatawrite", m, 10 * SEC), K_STATUS_EXCEPTION | 14);
+	CHECK_EQ(child("dataexec", m, 10 * SEC), K_STATUS_EXCEPTION | 14);
 	if (m == K_ACTOR_SUPER)
 		return;
 	CHECK_EQ(child("jump", m, 10 * SEC), K_STATUS_EXCEPTION | 14);

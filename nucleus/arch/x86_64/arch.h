@@ -54,15 +54,26 @@ extern bool cpu_has_pcid, cpu_has_nx;
 #define PTE_ADDR 0x000ffffffffff000UL
 extern paddr_t kernel_pml4;		/* the nucleus address space */
 void paging_init(u64 mem_top);
-paddr_t pt_create(void);		/* new space sharing the upper half; 0 if no memory */
-void pt_destroy(paddr_t pml4);		/* frees user half tables and pages mapped there */
 kerr_t pt_map(paddr_t pml4, u64 va, paddr_t pa, u64 flags);
 u64 *pt_lookup(paddr_t pml4, u64 va);	/* the PTE, or NULL */
-paddr_t pt_unmap(paddr_t pml4, u64 va);	/* returns the page that was mapped, or 0 */
+paddr_t pt_unmap(paddr_t pml4, u64 va);	/* clears; the frame that was there, or 0 */
+void pt_revoke(paddr_t pml4, u64 va);	/* absent, frame kept for pt_unmap */
+void pt_protect(paddr_t pml4, u64 va, u64 flags);	/* new rights of a present page */
 void *mmio_map(paddr_t pa, size_t size);	/* uncached, in KVMAP */
 u64 vmap_alloc(size_t size);		/* nucleus virtual range in KVMAP */
-void pt_switch(paddr_t pml4);
-void tlb_flush_all_cpus(void);		/* shootdown on every processor */
+
+/* An address space as the processor sees it (paging.c) */
+struct pmap {
+	paddr_t pml4;
+	u16 pcid;			/* 0: untagged, flushed on every load */
+	u64 active;			/* processors that have it loaded (atomic) */
+	u64 stale;			/* processors that must flush it on their next load */
+};
+extern struct pmap kernel_pmap;		/* nucleus and supervisor space */
+struct pmap *pmap_create(void);		/* sharing the upper half; NULL if no memory */
+void pmap_destroy(struct pmap *pm);	/* dead space: unload everywhere, free tables */
+void pmap_switch(struct pmap *pm);	/* load here; interrupts off */
+void pmap_flush(struct pmap *pm);	/* drop old translations everywhere; no lock held */
 
 /* lapic.c, ioapic.c, acpi.c, smp.c */
 struct acpi_info {
@@ -114,6 +125,5 @@ long copy_out_raw(u64 udst, const void *src, size_t n);
 
 
 /* late additions: paging.c */
-void pt_release_everywhere(paddr_t pml4);
 void tlb_ipi(void);
 #endif

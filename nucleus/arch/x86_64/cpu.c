@@ -107,7 +107,7 @@ cpu_init_this(struct cpu *c)
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE |
 		  (cpu_has_pcid ? CR4_PCIDE : 0));
 	__asm__ volatile("fninit");
-	c->active_pml4 = read_cr3() & PTE_ADDR;
+	c->pmap = &kernel_pmap;
 }
 
 void
@@ -118,8 +118,7 @@ cpu_init_bsp(void)
 	cpuid(0x80000001, 0, &a, &b, &cx, &d);
 	cpu_has_nx = d & (1 << 20);
 	cpuid(1, 0, &a, &b, &cx, &d);
-	cpu_has_pcid = false;		/* CR3 switches flush; PCID tagging not used yet */
-	(void)cx;
+	cpu_has_pcid = cx & (1 << 17);
 	idt_build();
 	cpu_init_this(&cpus[0]);
 	__asm__ volatile("fninit; fxsave64 %0" : "=m"(fpu_default));

@@ -5,20 +5,32 @@
  * rights, and every upper-half PDPT allocated up front so that each actor's
  * PML4 can share them by copying 256 entries.  The lower half belongs to
  * one user actor.
- * Entry points: paging_init, pt_create, pt_destroy, pt_map, pt_unmap,
- * pt_lookup, pt_switch, mmio_map, vmap_alloc, tlb_flush_all_cpus.
- * Lock order: vmap_lock alone; tlb_lock -> (IPIs).
+ *
+ * A pmap is an address space as the processor sees it: a PML4 and, if the
+ * CPU has PCID, a process-context identifier that tags its TLB entries so
+ * that switching spaces does not flush them.  Translations of a space are
+ * dropped lazily: a flush marks the space stale on every processor, sends
+ * an IPI only to those that have it loaded, and the others flush when they
+ * next load it (the stale mask is tested after the active bit is set, the
+ * flusher reads the active mask after setting stale: one of the two sees
+ * the other).  The supervisor space lives in every PML4, so a change there
+ * flushes every PCID on every processor.
+ * Entry points: paging_init, pt_map, pt_unmap, pt_revoke, pt_lookup,
+ * pmap_create, pmap_destroy, pmap_switch, pmap_flush, mmio_map, vmap_alloc.
+ * Lock order: vmap_lock alone; pcid_lock alone; tlb_lock -> (IPIs).
  */
 #include <kern/types.h>
 #include <kern/klib.h>
 #include <kern/percpu.h>
 #include <kern/spinlock.h>
+#include <kern/heap.h>
 #include <vm/pmem.h>
 #include "x86.h"
 
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _end[];
 
 paddr_t kernel_pml4;
+struct pmap kernel_pmap;
 static u64 nx;				/* PTE_NX if the CPU has it */
 static u64 vmap_next = KVMAP_BASE;
 static struct spinlock vmap_lock = SPINLOCK_INIT("vmap");
@@ -52,6 +64,12 @@ walk(paddr_t pml4, u64 va, bool create)
 	return &t[(va >> 12) & 511];
 }
 
+static u64
+pte_make(paddr_t pa, u64 flags)
+{
+	return ((pa | flags) & ~PTE_NX) | PTE_P | (flags & nx);
+}
+
 kerr_t
 pt_map(paddr_t pml4, u64 va, paddr_t pa, u64 flags)
 {
@@ -59,10 +77,18 @@ pt_map(paddr_t pml4, u64 va, paddr_t pa, u64 flags)
 
 	if (!e)
 		return -K_ENOMEM;
-	*e = pa | flags | PTE_P | ((flags & PTE_NX) ? nx : 0);
-	if (!nx)
-		*e &= ~PTE_NX;
+	*e = pte_make(pa, flags);
 	return K_OK;
+}
+
+/* New rights for a present page; the caller flushes. */
+void
+pt_protect(paddr_t pml4, u64 va, u64 flags)
+{
+	u64 *e = walk(pml4, va, false);
+
+	if (e && (*e & PTE_P))
+		*e = pte_make(*e & PTE_ADDR, flags);
 }
 
 u64 *
@@ -79,12 +105,23 @@ pt_unmap(paddr_t pml4, u64 va)
 	u64 *e = walk(pml4, va, false);
 	paddr_t pa;
 
-	if (!e || !(*e & PTE_P))
+	if (!e || !(*e & PTE_ADDR))
 		return 0;
 	pa = *e & PTE_ADDR;
 	*e = 0;
 	invlpg(va);
 	return pa;
+}
+
+/* Makes the page absent but keeps its frame for a later pt_unmap, so that
+ * it is freed only after every processor dropped the translation. */
+void
+pt_revoke(paddr_t pml4, u64 va)
+{
+	u64 *e = walk(pml4, va, false);
+
+	if (e)
+		*e &= ~PTE_P;
 }
 
 static void
@@ -130,51 +167,8 @@ paging_init(u64 mem_top)
 		  ALIGN_UP(_erodata - _rodata, PAGE_SIZE), PTE_NX);
 	map_range((u64)_data, KIMG2P(_data), _end - _data, PTE_W | PTE_NX);
 	write_cr3(kernel_pml4);
-	cpus[0].active_pml4 = kernel_pml4;
-}
-
-paddr_t
-pt_create(void)
-{
-	paddr_t pa = pmem_alloc();
-
-	if (pa)
-		memcpy(table(pa) + 256, table(kernel_pml4) + 256, 256 * 8);
-	return pa;
-}
-
-static void
-free_level(paddr_t t, int level)
-{
-	u64 *e = table(t);
-
-	if (level > 1)
-		for (int i = 0; i < 512; i++)
-			if ((e[i] & PTE_P) && !(e[i] & PTE_PS))
-				free_level(e[i] & PTE_ADDR, level - 1);
-	pmem_free(t);
-}
-
-void
-pt_destroy(paddr_t pml4)
-{
-	u64 *e = table(pml4);
-
-	for (int i = 0; i < 256; i++)
-		if (e[i] & PTE_P)
-			free_level(e[i] & PTE_ADDR, 3);
-	pmem_free(pml4);
-}
-
-void
-pt_switch(paddr_t pml4)
-{
-	struct cpu *c = mycpu();
-
-	if (c->active_pml4 != pml4) {
-		c->active_pml4 = pml4;
-		write_cr3(pml4);
-	}
+	kernel_pmap.pml4 = kernel_pml4;
+	cpus[0].pmap = &kernel_pmap;
 }
 
 u64
@@ -204,47 +198,187 @@ mmio_map(paddr_t pa, size_t size)
 	return (void *)(va + off);
 }
 
+static void
+free_level(paddr_t t, int level)
+{
+	u64 *e = table(t);
+
+	if (level > 1)
+		for (int i = 0; i < 512; i++)
+			if ((e[i] & PTE_P) && !(e[i] & PTE_PS))
+				free_level(e[i] & PTE_ADDR, level - 1);
+	pmem_free(t);
+}
+
 /*
- * TLB shootdown: every other processor reloads CR3 (and drops a dead
- * address space if it has it loaded).  Call with interrupts on and no lock.
+ * PCIDs: 1..4095 handed to user spaces; 0 is the nucleus space and spaces
+ * created when all are taken: they are flushed on every load.
+ */
+#define NPCID		4096
+#define CR3_NOFLUSH	(1UL << 63)
+static struct spinlock pcid_lock = SPINLOCK_INIT("pcid");
+static u64 pcid_used[NPCID / 64] = { 1 };	/* under pcid_lock */
+
+static u16
+pcid_alloc(void)
+{
+	u16 id = 0;
+
+	if (!cpu_has_pcid)
+		return 0;
+	spin_lock(&pcid_lock);
+	for (int w = 0; w < NPCID / 64 && !id; w++)
+		if (~pcid_used[w]) {
+			int b = __builtin_ctzl(~pcid_used[w]);
+			pcid_used[w] |= 1UL << b;
+			id = (u16)(w * 64 + b);
+		}
+	spin_unlock(&pcid_lock);
+	return id;
+}
+
+static void
+pcid_free(u16 id)
+{
+	if (!id)
+		return;
+	spin_lock(&pcid_lock);
+	pcid_used[id / 64] &= ~(1UL << (id % 64));
+	spin_unlock(&pcid_lock);
+}
+
+struct pmap *
+pmap_create(void)
+{
+	struct pmap *pm = kmalloc(sizeof(*pm));
+
+	if (!pm)
+		return NULL;
+	if (!(pm->pml4 = pmem_alloc())) {
+		kfree(pm);
+		return NULL;
+	}
+	memcpy(table(pm->pml4) + 256, table(kernel_pml4) + 256, 256 * 8);
+	pm->pcid = pcid_alloc();
+	pm->active = 0;
+	pm->stale = ~0UL;	/* the PCID may have served another space */
+	return pm;
+}
+
+/* Loads pm on this processor.  Interrupts off. */
+void
+pmap_switch(struct pmap *pm)
+{
+	struct cpu *c = mycpu();
+	u64 bit = 1UL << c->id;
+	bool flush;
+
+	if (c->pmap == pm)
+		return;
+	__atomic_and_fetch(&c->pmap->active, ~bit, __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(&pm->active, bit, __ATOMIC_SEQ_CST);
+	c->pmap = pm;
+	flush = !pm->pcid || (__atomic_fetch_and(&pm->stale, ~bit, __ATOMIC_SEQ_CST) & bit);
+	write_cr3(pm->pml4 | pm->pcid | (flush ? 0 : CR3_NOFLUSH));
+}
+
+/* Drops every translation of every space on this processor, global ones
+ * and all PCIDs included. */
+static void
+flush_everything(void)
+{
+	u64 cr4 = read_cr4();
+
+	write_cr4(cr4 ^ CR4_PGE);
+	write_cr4(cr4);
+}
+
+/* Drops the current space's translations on this processor. */
+static void
+flush_current(struct cpu *c)
+{
+	struct pmap *pm = c->pmap;
+
+	__atomic_and_fetch(&pm->stale, ~(1UL << c->id), __ATOMIC_SEQ_CST);
+	write_cr3(pm->pml4 | pm->pcid);
+}
+
+/*
+ * TLB shootdown: the processors that have `tlb_pm` loaded flush it (or,
+ * with tlb_dead, leave it for the nucleus space); with tlb_pm NULL every
+ * processor flushes everything.  Call with interrupts on and no lock.
  */
 static struct spinlock tlb_lock = SPINLOCK_INIT("tlb");
 static volatile int tlb_acks;
-static volatile paddr_t tlb_dead;
+static struct pmap *volatile tlb_pm;
+static volatile bool tlb_dead;
 
 void
 tlb_ipi(void)
 {
 	struct cpu *c = mycpu();
+	struct pmap *pm = tlb_pm;
 
-	if (tlb_dead && c->active_pml4 == tlb_dead) {
-		c->active_pml4 = kernel_pml4;
-		write_cr3(kernel_pml4);
-	} else {
-		write_cr3(read_cr3());
+	if (!pm) {
+		flush_everything();
+	} else if (c->pmap == pm) {
+		if (tlb_dead)
+			pmap_switch(&kernel_pmap);
+		else
+			flush_current(c);
 	}
 	__atomic_add_fetch(&tlb_acks, 1, __ATOMIC_RELEASE);
 }
 
 static void
-shootdown(paddr_t dead)
+shootdown(struct pmap *pm, bool dead)
 {
 	int others = cpus_online - 1;
+	u64 mask;
 
 	while (!spin_trylock(&tlb_lock))
 		cpu_relax();
+	tlb_pm = pm;
 	tlb_dead = dead;
-	tlb_acks = 0;
+	push_off();
 	tlb_ipi();
+	mask = pm ? pm->active & ~(1UL << mycpu()->id) : ~0UL;
+	pop_off();
 	tlb_acks = 0;
-	if (others > 0) {
+	if (others > 0 && mask) {
 		lapic_send_ipi_others(VEC_TLB);
 		while (READ_ONCE(tlb_acks) < others)
 			cpu_relax();
 	}
-	tlb_dead = 0;
+	tlb_pm = NULL;
 	spin_unlock(&tlb_lock);
 }
 
-void tlb_flush_all_cpus(void) { shootdown(0); }
-void pt_release_everywhere(paddr_t pml4) { shootdown(pml4); }
+/* After translations of pm were removed or reduced: no processor keeps
+ * the old ones.  pm == &kernel_pmap: the supervisor space changed. */
+void
+pmap_flush(struct pmap *pm)
+{
+	if (pm == &kernel_pmap) {
+		shootdown(NULL, false);
+		return;
+	}
+	__atomic_or_fetch(&pm->stale, ~0UL, __ATOMIC_SEQ_CST);
+	shootdown(pm, false);
+}
+
+/* The space is dead (no thread runs in it): no processor keeps it loaded,
+ * then its tables and PCID are freed. */
+void
+pmap_destroy(struct pmap *pm)
+{
+	u64 *e = table(pm->pml4);
+
+	shootdown(pm, true);
+	for (int i = 0; i < 256; i++)
+		if (e[i] & PTE_P)
+			free_level(e[i] & PTE_ADDR, 3);
+	pmem_free(pm->pml4);
+	pcid_free(pm->pcid);
+	kfree(pm);
+}
