@@ -22,10 +22,10 @@ ALDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,noexecstack \
             -Wl,--build-id=none
 
 NSRC := $(wildcard $(ARCH)/*.c $(ARCH)/*.S nucleus/kern/*.c nucleus/vm/*.c nucleus/ipc/*.c) \
-        lib/fmt.c lib/string.c
+        lib/fmt.c lib/string.c lib/siphash.c
 NOBJ := $(patsubst %,$(B)/n/%.o,$(NSRC))
 LSRC := lib/crt0.S lib/start.c lib/print.c lib/sync.c lib/thread.c lib/malloc.c \
-        lib/fmt.c lib/string.c
+        lib/fmt.c lib/string.c lib/siphash.c $(wildcard lib/server.c lib/cap.c)
 LOBJ := $(patsubst %,$(B)/a/%.o,$(LSRC))
 ACTORS_SRC := $(wildcard tests/actors/*.c servers/demo/*.c)
 ACTORS := $(patsubst %.c,$(B)/actors/%,$(notdir $(ACTORS_SRC)))

@@ -10,7 +10,11 @@ void *
 memset(void *d, int c, size_t n)
 {
 	void *r = d;
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	unsigned long w = (unsigned char)c * 0x0101010101010101UL;
+	size_t q = n / 8, b = n % 8;
+
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(w) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(b) : "a"(w) : "memory");
 	return r;
 }
 
@@ -18,7 +22,12 @@ void *
 memcpy(void *d, const void *s, size_t n)
 {
 	void *r = d;
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+	size_t q = n / 8, b = n % 8;
+
+	/* eight bytes at a time: as fast as movsb on current CPUs, and
+	 * eight times fewer steps for QEMU and its instruction counts */
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(b) : : "memory");
 	return r;
 }
 

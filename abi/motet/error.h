@@ -24,6 +24,9 @@ typedef enum kerr {
 	K_ELIMIT = 13,		/* a table or queue is full */
 	K_ESTATE = 14,		/* the object is not in a state that allows this */
 	K_ENOEXEC = 15,		/* not a valid executable image */
+	K_ENOMEMBER = 16,	/* a port group has no reachable member */
+	K_EUNREACH = 17,	/* the destination's site cannot be reached */
+	K_ENOREPLY = 18,	/* the server ended or the port went away before replying */
 	K_NERR
 } kerr_t;
 
@@ -41,7 +44,7 @@ kerrName(long e)
 		"K_OK", "K_EINVAL", "K_EFAULT", "K_ENOMEM", "K_EUNKNOWN",
 		"K_ENOSYS", "K_EPERM", "K_ETIMEOUT", "K_EBUSY", "K_EEXIST",
 		"K_EABORT", "K_EAGAIN", "K_ENOENT", "K_ELIMIT", "K_ESTATE",
-		"K_ENOEXEC",
+		"K_ENOEXEC", "K_ENOMEMBER", "K_EUNREACH", "K_ENOREPLY",
 	};
 	if (e < 0)
 		e = -e;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <motet/error.h>
 #include <motet/context.h>
+#include <motet/ipc.h>
 
 /* Timeouts are in nanoseconds.  */
 #define K_NOTIMEOUT	(-1L)	/* wait forever */

@@ -58,6 +58,7 @@ actor_create(const char *name, int mode, bool trusted, long parent)
 	list_init(&a->regions);
 	list_init(&a->reap_link);
 	strlcpy(a->name, name, sizeof(a->name));
+	ipc_actor_init(a);
 	spin_lock(&actor_table_lock);
 	for (int i = 1; i < MAX_ACTORS; i++) {
 		if (atable[i])
@@ -65,6 +66,7 @@ actor_create(const char *name, int mode, bool trusted, long parent)
 		atable[i] = a;
 		a->slot = i;
 		a->aid = ((long)agen[i] << 16) | i;
+		a->ipc.protid = (u64)a->aid;
 		nactors++;
 		spin_unlock(&actor_table_lock);
 		return a;
@@ -120,6 +122,7 @@ long actor_count(void) { return READ_ONCE(nactors); }
 static void
 actor_end(struct actor *a)
 {
+	ipc_actor_gone(a);
 	spin_lock(&exit_wq.lock);
 	exits[exit_next].aid = a->aid;
 	exits[exit_next].status = a->status;

@@ -15,6 +15,7 @@
 #include <kern/types.h>
 #include <kern/spinlock.h>
 #include <kern/sched.h>
+#include <ipc/ipc.h>
 
 #define MAX_ACTORS	4096
 
@@ -40,6 +41,7 @@ struct actor {
 	volatile u32 trap_mask;		/* traps with a connected handler (handler.c) */
 	volatile bool has_exc;		/* an exception handler is connected */
 	struct list reap_link;
+	struct actor_ipc ipc;		/* under ipc_lock (ipc/port.c) */
 };
 
 extern struct spinlock actor_table_lock;

@@ -232,6 +232,7 @@ kmain(u32 magic, u32 mbi_pa)
 	sched_init_cpu(&cpus[0]);
 	idle_init(&cpus[0]);
 	cpus[0].online = true;
+	ipc_init();
 	actor_init();
 	reaper_start();
 	smp_boot_aps();

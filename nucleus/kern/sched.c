@@ -173,18 +173,13 @@ account(struct thread *prev, struct thread *next)
 	next->switches++;
 }
 
-/* Called with this cpu's run-queue lock held and prev's state set. */
+/* Runs next (off every queue) in place of prev; this cpu's run-queue lock
+ * held, released by whoever runs next (sched_finish_switch). */
 static void
-switch_locked(struct cpu *c, struct thread *prev)
+switch_to(struct cpu *c, struct thread *prev, struct thread *next)
 {
-	struct thread *next = runq_peek(&c->rq);
 	int intena;
 
-	if (next)
-		runq_remove(&c->rq, next);
-	else
-		next = c->idle;
-	c->need_resched = false;
 	next->state = K_TS_RUNNING;
 	next->cpu = c->id;
 	if (next == prev) {
@@ -207,6 +202,20 @@ switch_locked(struct cpu *c, struct thread *prev)
 	ctx_switch(&prev->ksp, next->ksp);
 	mycpu()->intena = intena;
 	sched_finish_switch();
+}
+
+/* Called with this cpu's run-queue lock held and prev's state set. */
+static void
+switch_locked(struct cpu *c, struct thread *prev)
+{
+	struct thread *next = runq_peek(&c->rq);
+
+	if (next)
+		runq_remove(&c->rq, next);
+	else
+		next = c->idle;
+	c->need_resched = false;
+	switch_to(c, prev, next);
 }
 
 /* Frees the threads that died on this cpu; runs on another stack. */
@@ -288,6 +297,51 @@ thread_block_state(int state)
 	}
 	pop_off();
 	return t->wake_result;
+}
+
+/*
+ * The current thread, its wake_result set to WAIT_PENDING, blocks and
+ * wakes t with `result`.  If t was asleep and may run on this processor
+ * it runs at once in our place, with no pass through the run queues:
+ * the IPC fast path.  Returns the current thread's wake result.
+ */
+long
+thread_handoff(struct thread *t, long result)
+{
+	struct thread *me = curthread();
+	long pending = WAIT_PENDING;
+	struct runq *rq;
+	struct cpu *c;
+	bool asleep, waking;
+
+	if (!__atomic_compare_exchange_n(&t->wake_result, &pending, result, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return thread_block_state(K_TS_BLOCKED);
+	rq = lock_rq_of(t);
+	asleep = t->state == K_TS_BLOCKED;
+	waking = asleep || t->state == K_TS_SUSPENDED;
+	if (waking)
+		t->state = K_TS_WAKING;
+	spin_unlock(&rq->lock);
+	if (!waking)			/* not asleep yet: it will see its result */
+		return thread_block_state(K_TS_BLOCKED);
+	update_level(t);
+	push_off();
+	c = mycpu();
+	if (asleep && (t->cpumask & (1UL << c->id))) {
+		spin_lock(&c->rq.lock);
+		if (READ_ONCE(me->wake_result) == WAIT_PENDING) {
+			me->state = K_TS_BLOCKED;
+			t->cpu = c->id;
+			switch_to(c, me, t);
+			pop_off();
+			return me->wake_result;
+		}
+		spin_unlock(&c->rq.lock);
+	}
+	pop_off();
+	enqueue_on(t, choose_cpu(t, c->id));
+	return thread_block_state(K_TS_BLOCKED);
 }
 
 _Noreturn void

@@ -77,6 +77,7 @@ void sched_yield(void);
 void sched_tick(void);			/* from the timer interrupt */
 void sched_preempt_point(void);		/* on interrupt return */
 bool thread_wake(struct thread *t, long result);
+long thread_handoff(struct thread *t, long result);	/* wake t, run it here, block */
 long thread_block_state(int state);	/* after wake_result = WAIT_PENDING */
 void thread_make_ready(struct thread *t);	/* a new thread */
 void sched_set_prio(struct thread *t, long prio);

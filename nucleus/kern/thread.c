@@ -87,6 +87,7 @@ thread_alloc(struct actor *a, const char *name, long prio)
 	list_init(&t->rq_link);
 	list_init(&t->wait_link);
 	list_init(&t->actor_link);
+	ipc_thread_init(t);
 	waitq_init(&t->suspendq);
 	fpu_init_area(t->fpu);
 	if (!table_insert(t)) {

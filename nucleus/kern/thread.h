@@ -14,6 +14,7 @@
 #include <kern/types.h>
 #include <kern/sched.h>
 #include <motet/nucleus.h>
+#include <ipc/ipc.h>
 
 #define MAX_THREADS	16384
 #define KSTACK_SIZE	(16 * 1024)
@@ -59,6 +60,7 @@ struct thread {
 
 	void (*kfn)(void *);		/* nucleus thread body */
 	void *karg;
+	struct thread_ipc ipc;		/* calls and receives (ipc/msg.c) */
 	u8 fpu[512] __attribute__((aligned(16)));
 };
 

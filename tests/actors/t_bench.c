@@ -2,8 +2,10 @@
 /*
  * t_bench: nucleus core costs, meant to run under QEMU -icount shift=0
  * where one nanosecond of guest time is one instruction: a null nucleus
- * call, and a thread switch between two actors (threadYield ping-pong on
- * one processor).  Prints "BENCH name value unit" lines; asserts nothing.
+ * call, a thread switch between two actors (threadYield ping-pong on
+ * one processor), ipcCall round trips to a server actor (annex only and
+ * with a 4 KiB body) and one broadcast to a group of 8 ports.  Prints
+ * "BENCH name value unit" lines; asserts nothing.
  */
 #include <motet.h>
 
@@ -16,6 +18,93 @@ pin_rt(void)
 	threadSetPrio(0, K_PRIO_RT(30));
 }
 
+static unsigned long
+hex(const char *s)
+{
+	unsigned long v = 0;
+
+	for (; *s; s++)
+		v = v * 16 + (unsigned long)(*s <= '9' ? *s - '0' : (*s | 32) - 'a' + 10);
+	return v;
+}
+
+/* The echo server: replies to every call on the port it is given. */
+static void
+server(struct kui *port)
+{
+	static char body[4096];
+	struct kmsg m = { .body = body, .bodysize = sizeof(body) }, r = { 0 };
+	long e;
+
+	pin_rt();
+	while ((e = ipcReceive(&m, port, K_NOTIMEOUT)) == -K_EPERM)
+		threadSleep(1000 * 1000);	/* not migrated to us yet */
+	for (;;) {
+		m.bodysize = sizeof(body);
+		r.annex[0] = m.annex[0] + 1;
+		if (ipcReplyReceive(m.reply, &r, &m, port, K_NOTIMEOUT) < 0)
+			return;
+	}
+}
+
+static const char *
+mode_name(void)
+{
+	return __kstart->mode == K_ACTOR_SUPER ? "super" : "user";
+}
+
+static void
+bench_ipc(void)
+{
+	static char body[4096];
+	struct kmsg m = { 0 }, r = { 0 };
+	struct kaddr to = { .mode = K_ADDR_PORT };
+	struct kui key = uiBuild(K_UI_KEY, 4242), ports[8];
+	char args[64];
+	long t0, t1, aid;
+
+	portCreate(NULL, &to.ui);
+	ksnprintf(args, sizeof(args), "server %lx %lx", to.ui.head, to.ui.stamp);
+	aid = actorStart("t_bench", __kstart->mode, args);
+	portMigrate(&to.ui, aid);
+	if (ipcCall(&m, &to, &r, K_NOTIMEOUT) < 0 || r.annex[0] != 1)
+		kprintf("BENCH ipc: the server does not answer\n");
+	t0 = timeNow();
+	for (int i = 0; i < N; i++)
+		ipcCall(&m, &to, &r, K_NOTIMEOUT);
+	t1 = timeNow();
+	kprintf("BENCH ipc_call_%s %ld ns (round trip, annex only)\n", mode_name(), (t1 - t0) / N);
+	m.body = body;
+	m.bodysize = sizeof(body);
+	t0 = timeNow();
+	for (int i = 0; i < N / 4; i++)
+		ipcCall(&m, &to, &r, K_NOTIMEOUT);
+	t1 = timeNow();
+	kprintf("BENCH ipc_call_4k_%s %ld ns (round trip, 4 KiB body)\n", mode_name(), (t1 - t0) / (N / 4));
+	actorDelete(aid);
+	actorWait(aid, K_NOTIMEOUT);
+
+	m.bodysize = 0;
+	grpAllocate(&key, &to.ui);
+	to.mode = K_ADDR_BROADCAST;
+	for (int i = 0; i < 8; i++) {
+		portCreate(NULL, &ports[i]);
+		grpInsert(&key, &ports[i]);
+	}
+	t0 = timeNow();
+	for (int i = 0; i < 100; i++) {
+		ipcSend(&m, &to);
+		for (int j = 0; j < 8; j++)
+			ipcReceive(&r, &ports[j], 0);
+	}
+	t1 = timeNow();
+	kprintf("BENCH ipc_broadcast8_%s %ld ns (send to 8 members, then 8 receives)\n",
+		mode_name(), (t1 - t0) / 100);
+	grpFree(&key);
+	for (int i = 0; i < 8; i++)
+		portDelete(&ports[i]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -25,6 +114,11 @@ main(int argc, char **argv)
 		pin_rt();
 		for (;;)
 			threadYield();
+	}
+	if (argc > 3 && strcmp(argv[1], "server") == 0) {
+		struct kui port = { hex(argv[2]), hex(argv[3]) };
+		server(&port);
+		return 0;
 	}
 	pin_rt();
 	t0 = timeNow();
@@ -43,5 +137,6 @@ main(int argc, char **argv)
 		__kstart->mode == K_ACTOR_SUPER ? "super" : "user", (t1 - t0) / N / 2);
 	actorDelete(aid);
 	actorWait(aid, K_NOTIMEOUT);
+	bench_ipc();
 	return 0;
 }

@@ -178,8 +178,13 @@ thread_trampoline:
 	.globl	copy_in_raw, copy_out_raw
 copy_in_raw:
 copy_out_raw:
-	movq	%rdx, %rcx
-copy_insn:
+	movq	%rdx, %rcx		/* 8 bytes at a time, then the rest */
+	shrq	$3, %rcx
+copy_insn8:
+	rep movsq
+	movl	%edx, %ecx
+	andl	$7, %ecx
+copy_insn1:
 	rep movsb
 	xorl	%eax, %eax
 	ret
@@ -187,6 +192,7 @@ copy_fault:
 	movq	$-2, %rax
 	ret
 	.section .fixup_table, "a"
-	.quad	copy_insn, copy_fault
+	.quad	copy_insn8, copy_fault
+	.quad	copy_insn1, copy_fault
 
 	.section .note.GNU-stack, "", @progbits

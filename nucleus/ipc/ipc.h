@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Nucleus IPC: unique identifiers, ports, port groups, messages and RPC.
+ *
+ * One spinlock, ipc_lock, guards every IPC structure: the UI table, port
+ * queues and owners, enabled sets, waiting receivers, calls in flight and
+ * group members.  Sections under it are short (no copy to or from actor
+ * memory happens under it: messages are staged in nucleus buffers).
+ * Lock order: ipc_lock -> room wait queues -> timer lists -> run queues
+ * -> heap -> pmem.
+ */
+#ifndef IPC_IPC_H
+#define IPC_IPC_H
+
+#include <kern/types.h>
+#include <kern/spinlock.h>
+#include <kern/sched.h>
+#include <motet/ipc.h>
+
+struct actor;
+struct thread;
+
+extern struct spinlock ipc_lock;
+extern u32 ipc_site;			/* this site's number, from 1 */
+
+/* An object named by a UI in the table of this site (ui.c). */
+struct uient {
+	struct kui ui;
+	struct list hlink;		/* hash chain */
+};
+
+void ipc_init(void);
+struct kui ui_new(int type);			/* random, born here */
+void ui_insert(struct uient *e);		/* ipc_lock held */
+void ui_remove(struct uient *e);		/* ipc_lock held */
+struct uient *ui_find(const struct kui *ui, int type);	/* ipc_lock held */
+long ui_count(void);
+bool ui_valid(const struct kui *ui, int type);	/* well formed for its type */
+void group_name(const struct kui *key, struct kui *name);
+
+/* A message staged in the nucleus. */
+struct msg {
+	struct list link;		/* on port->queue */
+	struct kui src;			/* stamped: source port or actor UI */
+	u64 protid;			/* stamped: sender's protection id */
+	struct kui port;		/* where it arrived */
+	struct thread *caller;		/* a call: the thread that waits */
+	u32 size;			/* body size */
+	void *body;			/* nucleus copy (kmalloc), owned */
+	u64 annex[K_ANNEX_SIZE / 8];
+};
+
+struct port {
+	struct uient ent;
+	struct actor *owner;
+	struct list alink;		/* on owner->ipc.ports */
+	struct list queue;		/* struct msg.link, oldest first */
+	int queued, limit;
+	bool enabled;
+	int prio;
+	struct list elink;		/* on owner->ipc.enabled, by prio */
+	u64 received, dropped;
+	struct waitq room;		/* callers waiting for queue space */
+};
+
+struct group {
+	struct uient ent;		/* the name: one-way function of the key */
+	struct actor *owner;		/* freed when it ends */
+	struct list alink;		/* on owner->ipc.groups */
+	struct kui *members;
+	int nmembers, cap;
+	u32 next;			/* functional mode: round robin */
+};
+
+/* Per actor (in struct actor). */
+struct actor_ipc {
+	struct kui ui;
+	u64 protid;
+	bool gone;			/* ended: no new ports or groups */
+	struct list ports;		/* struct port.alink */
+	struct list enabled;		/* struct port.elink, higher prio first */
+	struct list receivers;		/* struct thread_ipc.rx_link: waiting */
+	struct list pending;		/* struct thread_ipc.pend_link: calls received, not replied */
+	struct list groups;
+};
+
+/* Call states of a thread (thread_ipc.call_state). */
+enum { CALL_NONE, CALL_QUEUED, CALL_RECEIVED, CALL_DONE };
+
+/* Per thread (in struct thread). */
+struct thread_ipc {
+	/* as a caller */
+	int call_state;
+	long call_result;		/* CALL_DONE: K_OK or -K_ENOREPLY */
+	u32 call_seq;
+	struct port *call_port;		/* CALL_QUEUED: the port it waits on */
+	struct actor *call_server;	/* CALL_RECEIVED: the actor that has it */
+	struct list pend_link;		/* on call_server->ipc.pending */
+	struct msg call;		/* the request while queued */
+	struct msg reply;		/* the answer, when CALL_DONE */
+	/* as a receiver */
+	struct port *rx_port;		/* waited on; NULL: the enabled set */
+	struct list rx_link;		/* on actor->ipc.receivers */
+	bool rx_got;
+	u64 rx_token;			/* a call: what ipcReply needs */
+	struct msg rx;			/* handed over by a sender */
+};
+
+void ipc_actor_init(struct actor *a);
+void ipc_actor_gone(struct actor *a);	/* ports, groups, pending calls */
+void ipc_thread_init(struct thread *t);
+
+/* port.c, used by msg.c */
+struct port *port_of_caller(const struct kui *ui, struct actor *a, long *err);
+void port_dequeued(struct port *p);
+long port_wait_room(long timeout);		/* ipc_lock held, released */
+struct group *group_lookup(const struct kui *name);
+
+/* msg.c, used by port.c */
+void msg_fail_queued(struct port *p);
+void msg_abort_receivers(struct actor *a, struct port *p);
+void msg_fail_pending(struct actor *a);
+void msg_free(struct msg *m);
+
+/* site.c: where a UI lives, and the transport to other sites */
+struct site_transport {
+	const char *name;
+	long (*send)(u32 site, const struct msg *m, const struct kaddr *to);
+};
+extern const struct site_transport *site_transport;
+enum { LOC_LOCAL, LOC_GONE, LOC_REMOTE };
+int ipc_locate(const struct kui *ui, int type, struct uient **local, u32 *site);
+long site_send(u32 site, const struct msg *m, const struct kaddr *to);
+
+#endif

@@ -1,0 +1,725 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Messages and RPC: ipcSend, ipcCall, ipcReceive, ipcReply and
+ * ipcReplyReceive.
+ *
+ * A message is staged in the nucleus (annex and a kmalloc'd copy of the
+ * body) before ipc_lock is taken, and copied out to the receiver after it
+ * is released.  Under the lock a message either goes straight to a thread
+ * of the owner that waits for it (into thread.ipc.rx) or onto the port's
+ * queue.  A caller's request lives in its own thread (ipc.call), so a call
+ * allocates nothing; the caller sleeps until the reply, the timeout, its
+ * deletion, or the end of the port or the server.  When a call finds its
+ * receiver asleep, or a reply its caller, the nucleus switches to that
+ * thread at once (thread_handoff): the fast path.
+ *
+ * A call that was received is pending on the receiving actor until some
+ * thread of it replies with the token it got (a thread id and a call
+ * sequence number, so a stale token finds nothing).
+ * Entry points: nc_ipc*, msg_fail_queued, msg_fail_pending,
+ * msg_abort_receivers, msg_free.
+ */
+#include <kern/types.h>
+#include <kern/klib.h>
+#include <kern/heap.h>
+#include <kern/percpu.h>
+#include <kern/thread.h>
+#include <kern/actor.h>
+#include <kern/ncall.h>
+#include <vm/vm.h>
+#include <ipc/ipc.h>
+
+#define TOKEN(t)	(((u64)(t)->tid << 24) | ((t)->ipc.call_seq & 0xffffff))
+
+void
+msg_free(struct msg *m)
+{
+	kfree(m->body);
+	kfree(m);
+}
+
+/* Copies the sender's annex and body into m. */
+static long
+stage(struct msg *m, const struct kmsg *km)
+{
+	if (km->bodysize > K_BODY_MAX)
+		return -K_EINVAL;
+	m->size = (u32)km->bodysize;
+	m->body = NULL;
+	m->caller = NULL;
+	m->src = km->src;
+	memcpy(m->annex, km->annex, K_ANNEX_SIZE);
+	if (m->size) {
+		if (!(m->body = kmalloc(m->size)))
+			return -K_ENOMEM;
+		if (copyin(m->body, (uaddr_t)km->body, m->size) < 0) {
+			kfree(m->body);
+			m->body = NULL;
+			return -K_EFAULT;
+		}
+	}
+	return K_OK;
+}
+
+/* The nucleus's stamp: source port (the sender's own) or actor UI, and
+ * protection identifier.  ipc_lock held. */
+static long
+stamp(struct msg *m, struct actor *a)
+{
+	if (uiIsNull(&m->src)) {
+		m->src = a->ipc.ui;
+	} else {
+		struct uient *e = ui_find(&m->src, K_UI_PORT);
+		if (!e || container_of(e, struct port, ent)->owner != a)
+			return -K_EPERM;
+	}
+	m->protid = a->ipc.protid;
+	return K_OK;
+}
+
+static void
+ipc_timeout(struct timer *tm)
+{
+	thread_wake(container_of(tm, struct thread, timer), -K_ETIMEOUT);
+}
+
+/* Marks the current thread as about to wait; ipc_lock held. */
+static void
+prepare_wait(struct thread *t)
+{
+	__atomic_store_n(&t->wake_result, WAIT_PENDING, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Waits (after prepare_wait) for at most timeout ns, first waking `to`
+ * (a receiver given a message, a caller given its reply) and running it
+ * here if it can.  Returns the wake result.
+ */
+static long
+block(struct thread *t, long timeout, struct thread *to)
+{
+	bool timed = false;
+	long r;
+
+	if (timeout == 0 || READ_ONCE(t->killed)) {
+		thread_wake(t, t->killed ? -K_EABORT : -K_ETIMEOUT);
+	} else if (timeout > 0) {
+		timer_arm(&t->timer, time_ns() + (u64)timeout, ipc_timeout);
+		timed = true;
+	}
+	r = to ? thread_handoff(to, K_OK) : thread_block_state(K_TS_BLOCKED);
+	if (timed)
+		timer_cancel(&t->timer);
+	return r;
+}
+
+/* A thread of p's owner that waits for p, or NULL. */
+static struct thread *
+waiting_receiver(struct port *p)
+{
+	struct list *it;
+
+	list_for_each(it, &p->owner->ipc.receivers) {
+		struct thread_ipc *ti = list_entry(it, struct thread_ipc, rx_link);
+		if (ti->rx_port == p || (!ti->rx_port && p->enabled))
+			return container_of(ti, struct thread, ipc);
+	}
+	return NULL;
+}
+
+/* Gives m, arrived on p, to receiver r.  A one-way message is freed (its
+ * body now r's); a call becomes pending on p's owner. */
+static void
+take(struct thread *r, struct msg *m, struct port *p)
+{
+	struct thread_ipc *ri = &r->ipc;
+
+	ri->rx = *m;
+	ri->rx.port = p->ent.ui;
+	ri->rx_got = true;
+	p->received++;
+	if (m->caller) {
+		struct thread_ipc *ci = &m->caller->ipc;
+		m->body = NULL;
+		ri->rx_token = TOKEN(m->caller);
+		ci->call_state = CALL_RECEIVED;
+		ci->call_server = p->owner;
+		list_add_head(&p->owner->ipc.pending, &ci->pend_link);
+	} else {
+		kfree(m);
+	}
+}
+
+/* Puts m on p: to a waiting receiver (*woken, to be woken by the caller)
+ * or at the end of the queue; -K_ELIMIT if the queue is full. */
+static long
+deliver(struct port *p, struct msg *m, struct thread **woken)
+{
+	struct thread *r = waiting_receiver(p);
+
+	*woken = r;
+	if (r) {
+		list_del(&r->ipc.rx_link);
+		take(r, m, p);
+		return K_OK;
+	}
+	if (p->queued >= p->limit)
+		return -K_ELIMIT;
+	list_add_tail(&p->queue, &m->link);
+	p->queued++;
+	if (m->caller) {
+		m->caller->ipc.call_state = CALL_QUEUED;
+		m->caller->ipc.call_port = p;
+	}
+	return K_OK;
+}
+
+static struct port *
+local_port(const struct kui *ui)
+{
+	struct uient *e = ui_find(ui, K_UI_PORT);
+
+	return e ? container_of(e, struct port, ent) : NULL;
+}
+
+/* One member of g on `site` (0: any, this site first); 1 and *rsite if
+ * only members elsewhere qualify. */
+static long
+pick_member(struct group *g, u32 site, struct port **pp, u32 *rsite)
+{
+	bool remote = false;
+
+	for (int i = 0; i < g->nmembers; i++) {
+		int k = (int)((g->next + (u32)i) % (u32)g->nmembers);
+		const struct kui *u = &g->members[k];
+		u32 born = K_UI_SITEOF(u);
+		struct port *p;
+		if ((site == 0 || site == ipc_site) && (p = local_port(u)) != NULL) {
+			g->next = (u32)k + 1;
+			*pp = p;
+			return K_OK;
+		}
+		if (!remote && born != ipc_site && (site == 0 || born == site)) {
+			remote = true;
+			*rsite = born;
+		}
+	}
+	return remote ? 1 : -K_ENOMEMBER;
+}
+
+/*
+ * The local port a message to `to` goes to (K_OK), or 1 and *site when it
+ * must go to another site, or an error.  A group that is not on this site
+ * would be asked for from every site; with no transport it has no member
+ * anyone can reach.  ipc_lock held.
+ */
+static long
+resolve(const struct kaddr *to, struct port **pp, u32 *site)
+{
+	struct uient *e;
+	struct group *g;
+	u32 where = 0;
+
+	if (to->mode == K_ADDR_PORT) {
+		if (!ui_valid(&to->ui, K_UI_PORT))
+			return -K_EINVAL;
+		switch (ipc_locate(&to->ui, K_UI_PORT, &e, site)) {
+		case LOC_LOCAL:
+			*pp = container_of(e, struct port, ent);
+			return K_OK;
+		case LOC_GONE:
+			return -K_EUNKNOWN;
+		default:
+			return 1;
+		}
+	}
+	if (!ui_valid(&to->ui, K_UI_GROUP))
+		return -K_EINVAL;
+	if (!(g = group_lookup(&to->ui)))
+		return -K_ENOMEMBER;
+	if (to->mode == K_ADDR_SITE) {
+		if (!(where = (u32)to->site) || to->site > 0xffffffffUL)
+			return -K_EINVAL;
+	} else if (to->mode == K_ADDR_CO) {
+		if (!ui_valid(&to->co, K_UI_PORT))
+			return -K_EINVAL;
+		switch (ipc_locate(&to->co, K_UI_PORT, &e, &where)) {
+		case LOC_LOCAL:
+			where = ipc_site;
+			break;
+		case LOC_GONE:
+			return -K_EUNKNOWN;
+		}
+		if (!where)
+			return -K_EUNREACH;
+	}
+	return pick_member(g, where, pp, site);
+}
+
+static struct msg *
+msg_clone(const struct msg *m)
+{
+	struct msg *c = kmalloc(sizeof(*c));
+
+	if (!c)
+		return NULL;
+	*c = *m;
+	if (m->size && !(c->body = kmalloc(m->size))) {
+		kfree(c);
+		return NULL;
+	}
+	if (m->size)
+		memcpy(c->body, m->body, m->size);
+	return c;
+}
+
+/* A copy to every reachable member; frees m.  ipc_lock held. */
+static long
+broadcast(struct msg *m, const struct kaddr *to)
+{
+	struct group *g = NULL;
+	int sent = 0;
+	long err = K_OK;
+
+	if (!ui_valid(&to->ui, K_UI_GROUP))
+		err = -K_EINVAL;
+	else if (!(g = group_lookup(&to->ui)))
+		err = -K_ENOMEMBER;
+	for (int i = 0; err == K_OK && i < g->nmembers; i++) {
+		struct port *p = local_port(&g->members[i]);
+		struct thread *r;
+		struct msg *c;
+		if (!p) {
+			if (K_UI_SITEOF(&g->members[i]) != ipc_site &&
+			    site_send(K_UI_SITEOF(&g->members[i]), m, to) == K_OK)
+				sent++;
+			continue;
+		}
+		if (!(c = msg_clone(m))) {
+			err = -K_ENOMEM;
+		} else if (deliver(p, c, &r) < 0) {
+			p->dropped++;
+			msg_free(c);
+		} else {
+			sent++;
+			if (r)
+				thread_wake(r, K_OK);
+		}
+	}
+	msg_free(m);
+	return err ? err : sent ? K_OK : -K_ENOMEMBER;
+}
+
+static bool
+mode_ok(long mode)
+{
+	return mode >= K_ADDR_PORT && mode <= K_ADDR_CO;
+}
+
+long
+nc_ipcSend(long umsg, long uto)
+{
+	struct actor *a = caller_actor();
+	struct thread *r = NULL;
+	struct kmsg km;
+	struct kaddr to;
+	struct port *p;
+	struct msg *m;
+	u32 site;
+	long err;
+
+	if (copyin(&km, (uaddr_t)umsg, sizeof(km)) < 0 || copyin(&to, (uaddr_t)uto, sizeof(to)) < 0)
+		return -K_EFAULT;
+	if (!mode_ok(to.mode))
+		return -K_EINVAL;
+	if (!(m = kmalloc(sizeof(*m))))
+		return -K_ENOMEM;
+	if ((err = stage(m, &km)) < 0) {
+		kfree(m);
+		return err;
+	}
+	spin_lock(&ipc_lock);
+	if ((err = stamp(m, a)) < 0) {
+		msg_free(m);
+	} else if (to.mode == K_ADDR_BROADCAST) {
+		err = broadcast(m, &to);
+	} else if ((err = resolve(&to, &p, &site)) == 1) {
+		err = site_send(site, m, &to);
+		msg_free(m);
+	} else if (err == K_OK && (err = deliver(p, m, &r)) < 0) {
+		p->dropped++;
+		msg_free(m);
+	} else if (err < 0) {
+		msg_free(m);
+	}
+	if (r)
+		thread_wake(r, K_OK);
+	spin_unlock(&ipc_lock);
+	return err;
+}
+
+/* Wakes caller t with its call done; ipc_lock held. */
+static void
+complete(struct thread *t, long result)
+{
+	t->ipc.call_result = result;
+	t->ipc.call_state = CALL_DONE;
+	thread_wake(t, result);
+}
+
+/* The caller whose received call `token` names, pending on a; unlinked. */
+static struct thread *
+find_pending(struct actor *a, u64 token)
+{
+	struct list *it;
+
+	list_for_each(it, &a->ipc.pending) {
+		struct thread *t = container_of(list_entry(it, struct thread_ipc, pend_link),
+						struct thread, ipc);
+		if (TOKEN(t) == token) {
+			list_del(&t->ipc.pend_link);
+			return t;
+		}
+	}
+	return NULL;
+}
+
+/* The caller after its wait: the reply, or withdraw the request. */
+static long
+finish_call(struct thread *t, long r, long ureply, const struct kmsg *kr)
+{
+	struct thread_ipc *ti = &t->ipc;
+	struct msg *m = &ti->reply;
+	struct kmsg out;
+	size_t n;
+
+	spin_lock(&ipc_lock);
+	switch (ti->call_state) {
+	case CALL_DONE:
+		r = ti->call_result;
+		break;
+	case CALL_QUEUED:
+		list_del(&ti->call.link);
+		port_dequeued(ti->call_port);
+		break;
+	case CALL_RECEIVED:
+		list_del(&ti->pend_link);
+		break;
+	}
+	ti->call_state = CALL_NONE;
+	spin_unlock(&ipc_lock);
+	kfree(ti->call.body);
+	ti->call.body = NULL;
+	if (r != K_OK)
+		return r;
+	out = *kr;
+	n = MIN((size_t)m->size, kr->bodysize);
+	out.bodysize = m->size;
+	out.src = m->src;
+	out.protid = m->protid;
+	out.port = m->port;
+	out.reply = 0;
+	out.flags = m->size > kr->bodysize ? K_MSG_CUT : 0;
+	memcpy(out.annex, m->annex, K_ANNEX_SIZE);
+	if ((n && copyout((uaddr_t)kr->body, m->body, n) < 0) ||
+	    copyout((uaddr_t)ureply, &out, sizeof(out)) < 0)
+		r = -K_EFAULT;
+	kfree(m->body);
+	m->body = NULL;
+	return r;
+}
+
+long
+nc_ipcCall(long umsg, long uto, long ureply, long timeout)
+{
+	struct thread *t = curthread(), *r;
+	struct thread_ipc *ti = &t->ipc;
+	struct actor *a = caller_actor();
+	struct kmsg km, kr;
+	struct kaddr to;
+	struct port *p = NULL;
+	u64 deadline = timeout > 0 ? time_ns() + (u64)timeout : 0;
+	u32 site;
+	long err;
+
+	if (copyin(&km, (uaddr_t)umsg, sizeof(km)) < 0 || copyin(&to, (uaddr_t)uto, sizeof(to)) < 0 ||
+	    copyin(&kr, (uaddr_t)ureply, sizeof(kr)) < 0)
+		return -K_EFAULT;
+	if (!mode_ok(to.mode) || to.mode == K_ADDR_BROADCAST || (timeout < 0 && timeout != K_NOTIMEOUT))
+		return -K_EINVAL;
+	if ((err = stage(&ti->call, &km)) < 0)
+		return err;
+	for (;;) {
+		spin_lock(&ipc_lock);
+		if ((err = stamp(&ti->call, a)) < 0 || (err = resolve(&to, &p, &site)) != K_OK)
+			break;
+		if (p->queued < p->limit || waiting_receiver(p))
+			break;
+		/* full: wait for room, then look again */
+		if (timeout > 0 && (timeout = (long)(deadline - time_ns())) <= 0)
+			timeout = 0;
+		if ((err = port_wait_room(timeout)) < 0) {
+			kfree(ti->call.body);
+			ti->call.body = NULL;
+			return err;
+		}
+	}
+	if (err != K_OK) {
+		spin_unlock(&ipc_lock);
+		if (err == 1)
+			err = site_send(site, &ti->call, &to);
+		kfree(ti->call.body);
+		ti->call.body = NULL;
+		return err;
+	}
+	ti->call_seq++;
+	ti->call.caller = t;
+	prepare_wait(t);
+	deliver(p, &ti->call, &r);
+	spin_unlock(&ipc_lock);
+	if (timeout > 0 && (timeout = (long)(deadline - time_ns())) <= 0)
+		timeout = 0;
+	return finish_call(t, block(t, timeout, r), ureply, &kr);
+}
+
+/* Takes the next message for t from p, or from a's enabled ports by
+ * priority when p is NULL.  ipc_lock held. */
+static bool
+take_queued(struct thread *t, struct actor *a, struct port *p)
+{
+	struct list *it;
+	struct msg *m;
+
+	if (!p) {
+		list_for_each(it, &a->ipc.enabled) {
+			struct port *q = list_entry(it, struct port, elink);
+			if (q->queued) {
+				p = q;
+				break;
+			}
+		}
+	}
+	if (!p || list_empty(&p->queue))
+		return false;
+	m = list_entry(p->queue.next, struct msg, link);
+	list_del(&m->link);
+	port_dequeued(p);
+	take(t, m, p);
+	return true;
+}
+
+/* The received message (t->ipc.rx) to the actor's buffers.  A call the
+ * receiver cannot be told about fails for its caller. */
+static long
+to_user(struct thread *t, struct actor *a, long umsg, const struct kmsg *km)
+{
+	struct msg *m = &t->ipc.rx;
+	bool call = m->caller != NULL;
+	size_t n = MIN((size_t)m->size, km->bodysize);
+	struct kmsg out = *km;
+	long err = K_OK;
+
+	out.bodysize = m->size;
+	out.src = m->src;
+	out.protid = m->protid;
+	out.port = m->port;
+	out.reply = call ? t->ipc.rx_token : 0;
+	out.flags = (call ? K_MSG_CALL : 0) | (m->size > km->bodysize ? K_MSG_CUT : 0);
+	memcpy(out.annex, m->annex, K_ANNEX_SIZE);
+	if ((n && copyout((uaddr_t)km->body, m->body, n) < 0) ||
+	    copyout((uaddr_t)umsg, &out, sizeof(out)) < 0)
+		err = -K_EFAULT;
+	kfree(m->body);
+	m->body = NULL;
+	if (err && call) {
+		struct thread *c;
+		spin_lock(&ipc_lock);
+		if ((c = find_pending(a, t->ipc.rx_token)) != NULL)
+			complete(c, -K_ENOREPLY);
+		spin_unlock(&ipc_lock);
+	}
+	return err;
+}
+
+/*
+ * Receives for the current thread from port `pui` (NULL: the enabled
+ * set), waking `wake` (a replied-to caller) on the way, and running it if
+ * this thread has to wait.
+ */
+static long
+receive(long umsg, const struct kmsg *km, const struct kui *pui, long timeout, struct thread *wake)
+{
+	struct thread *t = curthread();
+	struct thread_ipc *ti = &t->ipc;
+	struct actor *a = caller_actor();
+	struct port *p = NULL;
+	long err = K_OK, r;
+
+	spin_lock(&ipc_lock);
+	if (pui && !(p = port_of_caller(pui, a, &err))) {
+		spin_unlock(&ipc_lock);
+		if (wake)
+			thread_wake(wake, K_OK);
+		return err;
+	}
+	ti->rx_got = false;
+	if (take_queued(t, a, p) || timeout == 0) {
+		spin_unlock(&ipc_lock);
+		if (wake)
+			thread_wake(wake, K_OK);
+		if (!ti->rx_got)
+			return -K_ETIMEOUT;
+		return to_user(t, a, umsg, km);
+	}
+	ti->rx_port = p;
+	list_add_tail(&a->ipc.receivers, &ti->rx_link);
+	prepare_wait(t);
+	spin_unlock(&ipc_lock);
+	r = block(t, timeout, wake);
+	spin_lock(&ipc_lock);
+	if (!ti->rx_got) {
+		list_del(&ti->rx_link);
+		spin_unlock(&ipc_lock);
+		return r;
+	}
+	if (t->killed) {			/* got it, but is being deleted */
+		struct thread *c = ti->rx.caller ? find_pending(a, ti->rx_token) : NULL;
+		if (c)
+			complete(c, -K_ENOREPLY);
+		spin_unlock(&ipc_lock);
+		kfree(ti->rx.body);
+		ti->rx.body = NULL;
+		return -K_EABORT;
+	}
+	spin_unlock(&ipc_lock);
+	return to_user(t, a, umsg, km);
+}
+
+static long
+decode_receive(long umsg, long uport, struct kmsg *km, struct kui *pui, long timeout)
+{
+	if (copyin(km, (uaddr_t)umsg, sizeof(*km)) < 0 ||
+	    (uport && copyin(pui, (uaddr_t)uport, sizeof(*pui)) < 0))
+		return -K_EFAULT;
+	if (timeout < 0 && timeout != K_NOTIMEOUT)
+		return -K_EINVAL;
+	return K_OK;
+}
+
+long
+nc_ipcReceive(long umsg, long uport, long timeout)
+{
+	struct kmsg km;
+	struct kui pui;
+	long err;
+
+	if ((err = decode_receive(umsg, uport, &km, &pui, timeout)) < 0)
+		return err;
+	return receive(umsg, &km, uport ? &pui : NULL, timeout, NULL);
+}
+
+/* Hands the reply to the caller named by token; returns the caller to
+ * wake (K_OK) or an error.  rm is staged. */
+static long
+reply(struct actor *a, u64 token, struct msg *rm, struct thread **caller)
+{
+	struct thread *c;
+	long err;
+
+	spin_lock(&ipc_lock);
+	if ((err = stamp(rm, a)) == K_OK && !(c = find_pending(a, token)))
+		err = -K_EUNKNOWN;
+	if (err == K_OK) {
+		c->ipc.reply = *rm;
+		c->ipc.reply.port = (struct kui){ 0, 0 };
+		c->ipc.call_result = K_OK;
+		c->ipc.call_state = CALL_DONE;
+		*caller = c;
+	}
+	spin_unlock(&ipc_lock);
+	if (err)
+		kfree(rm->body);
+	return err;
+}
+
+long
+nc_ipcReply(long token, long ureply)
+{
+	struct thread *c;
+	struct kmsg kr;
+	struct msg rm;
+	long err;
+
+	if (copyin(&kr, (uaddr_t)ureply, sizeof(kr)) < 0)
+		return -K_EFAULT;
+	if ((err = stage(&rm, &kr)) < 0)
+		return err;
+	if ((err = reply(caller_actor(), (u64)token, &rm, &c)) == K_OK)
+		thread_wake(c, K_OK);
+	return err;
+}
+
+long
+nc_ipcReplyReceive(long token, long ureply, long umsg, long uport, long timeout)
+{
+	struct thread *c = NULL;
+	struct kmsg kr, km;
+	struct kui pui;
+	struct msg rm;
+	long err;
+
+	if ((err = decode_receive(umsg, uport, &km, &pui, timeout)) < 0)
+		return err;
+	if (token) {
+		if (copyin(&kr, (uaddr_t)ureply, sizeof(kr)) < 0)
+			return -K_EFAULT;
+		if ((err = stage(&rm, &kr)) < 0)
+			return err;
+		reply(caller_actor(), (u64)token, &rm, &c);	/* a stale token: the caller gave up */
+	}
+	return receive(umsg, &km, uport ? &pui : NULL, timeout, c);
+}
+
+/* Port p goes: queued calls fail, one-way messages are dropped. */
+void
+msg_fail_queued(struct port *p)
+{
+	while (!list_empty(&p->queue)) {
+		struct msg *m = list_entry(p->queue.next, struct msg, link);
+		list_del(&m->link);
+		if (m->caller) {
+			kfree(m->body);
+			m->body = NULL;
+			complete(m->caller, -K_ENOREPLY);
+		} else {
+			msg_free(m);
+		}
+	}
+	p->queued = 0;
+}
+
+/* Actor a ended: calls it received and did not answer fail. */
+void
+msg_fail_pending(struct actor *a)
+{
+	while (!list_empty(&a->ipc.pending)) {
+		struct thread_ipc *ti = list_entry(a->ipc.pending.next, struct thread_ipc, pend_link);
+		list_del(&ti->pend_link);
+		complete(container_of(ti, struct thread, ipc), -K_ENOREPLY);
+	}
+}
+
+/* Threads of a waiting on p alone stop waiting (p is deleted or leaves). */
+void
+msg_abort_receivers(struct actor *a, struct port *p)
+{
+	struct list *it, *nx;
+
+	list_for_each_safe(it, nx, &a->ipc.receivers) {
+		struct thread_ipc *ti = list_entry(it, struct thread_ipc, rx_link);
+		if (ti->rx_port == p) {
+			list_del(&ti->rx_link);
+			thread_wake(container_of(ti, struct thread, ipc), -K_EABORT);
+		}
+	}
+}

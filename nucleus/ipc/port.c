@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Ports and port groups: creation, deletion, migration between actors,
+ * the enabled set an actor receives from, queue limits; groups named by
+ * a one-way function of their key, whose members change only with the
+ * key; the IPC state of actors and what happens to it when they end.
+ * Entry points: the nc_port*, nc_grp*, nc_actorSetProtId, nc_actorUi
+ * decoders, ipc_actor_init, ipc_actor_gone, ipc_thread_init,
+ * port_of_caller, port_dequeued.
+ */
+#include <kern/types.h>
+#include <kern/klib.h>
+#include <kern/heap.h>
+#include <kern/percpu.h>
+#include <kern/thread.h>
+#include <kern/actor.h>
+#include <kern/ncall.h>
+#include <vm/vm.h>
+#include <ipc/ipc.h>
+
+#define GROUP_MAX	4096		/* members of one group */
+#define PRIO_MAX	255
+
+/* Callers waiting for room in some full queue; they look again. */
+static struct waitq room_wq = WAITQ_INIT(room_wq);
+static int room_waiters;		/* under ipc_lock */
+
+void
+ipc_actor_init(struct actor *a)
+{
+	struct actor_ipc *ai = &a->ipc;
+
+	ai->ui = ui_new(K_UI_ACTOR);
+	ai->gone = false;
+	list_init(&ai->ports);
+	list_init(&ai->enabled);
+	list_init(&ai->receivers);
+	list_init(&ai->pending);
+	list_init(&ai->groups);
+}
+
+void
+ipc_thread_init(struct thread *t)
+{
+	memset(&t->ipc, 0, sizeof(t->ipc));
+	list_init(&t->ipc.pend_link);
+	list_init(&t->ipc.rx_link);
+}
+
+static long
+get_ui(long uaddr, struct kui *ui)
+{
+	return copyin(ui, (uaddr_t)uaddr, sizeof(*ui)) < 0 ? -K_EFAULT : K_OK;
+}
+
+static long
+put_ui(long uaddr, const struct kui *ui)
+{
+	return copyout((uaddr_t)uaddr, ui, sizeof(*ui)) < 0 ? -K_EFAULT : K_OK;
+}
+
+/* The port ui if actor a owns it.  ipc_lock held. */
+struct port *
+port_of_caller(const struct kui *ui, struct actor *a, long *err)
+{
+	struct uient *e = ui_find(ui, K_UI_PORT);
+	struct port *p = e ? container_of(e, struct port, ent) : NULL;
+
+	*err = !p ? -K_EUNKNOWN : p->owner != a ? -K_EPERM : K_OK;
+	return *err ? NULL : p;
+}
+
+static void
+wake_room(void)
+{
+	if (room_waiters) {
+		spin_lock(&room_wq.lock);
+		waitq_wake(&room_wq, 1 << 30, K_OK);
+		spin_unlock(&room_wq.lock);
+		room_waiters = 0;
+	}
+}
+
+/* A message left p's queue: callers waiting for room may try again. */
+void
+port_dequeued(struct port *p)
+{
+	p->queued--;
+	wake_room();
+}
+
+/* Sleeps until some queue has room (or the timeout); ipc_lock held, released. */
+long
+port_wait_room(long timeout)
+{
+	room_waiters++;
+	spin_lock(&room_wq.lock);
+	spin_unlock(&ipc_lock);
+	return waitq_sleep(&room_wq, timeout);
+}
+
+static void
+disable(struct port *p)
+{
+	if (p->enabled) {
+		list_del(&p->elink);
+		p->enabled = false;
+	}
+}
+
+/* ipc_lock held; frees p. */
+static void
+port_destroy(struct port *p)
+{
+	ui_remove(&p->ent);
+	list_del(&p->alink);
+	disable(p);
+	msg_fail_queued(p);
+	msg_abort_receivers(p->owner, p);
+	wake_room();			/* waiters find it gone */
+	kfree(p);
+}
+
+long
+nc_portCreate(long want, long out)
+{
+	struct actor *a = caller_actor();
+	struct kui w = { 0, 0 };
+	struct port *p;
+	long err;
+
+	if (want && get_ui(want, &w) < 0)
+		return -K_EFAULT;
+	if (!uiIsNull(&w)) {
+		if (!ui_valid(&w, K_UI_PORT) || !(w.head & K_UI_BUILT))
+			return -K_EINVAL;
+		if (!a->trusted)
+			return -K_EPERM;
+	} else {
+		w = ui_new(K_UI_PORT);
+	}
+	if (!(p = kmalloc(sizeof(*p))))
+		return -K_ENOMEM;
+	p->ent.ui = w;
+	p->owner = a;
+	list_init(&p->queue);
+	list_init(&p->elink);
+	p->queued = 0;
+	p->limit = K_PORT_LIMIT_DEFAULT;
+	p->enabled = false;
+	p->prio = 0;
+	p->received = p->dropped = 0;
+	spin_lock(&ipc_lock);
+	if (a->ipc.gone || ui_find(&w, K_UI_PORT)) {
+		spin_unlock(&ipc_lock);
+		kfree(p);
+		return a->ipc.gone ? -K_EABORT : -K_EEXIST;
+	}
+	ui_insert(&p->ent);
+	list_add_tail(&a->ipc.ports, &p->alink);
+	spin_unlock(&ipc_lock);
+	if ((err = put_ui(out, &w)) < 0) {
+		spin_lock(&ipc_lock);
+		if ((p = port_of_caller(&w, a, &err)) != NULL)
+			port_destroy(p);
+		spin_unlock(&ipc_lock);
+		return -K_EFAULT;
+	}
+	return K_OK;
+}
+
+/* Looks up the caller's port named at uaddr and runs fn on it under ipc_lock. */
+static long
+with_port(long uaddr, long arg, long (*fn)(struct port *p, long arg))
+{
+	struct kui ui;
+	struct port *p;
+	long err;
+
+	if (get_ui(uaddr, &ui) < 0)
+		return -K_EFAULT;
+	spin_lock(&ipc_lock);
+	if ((p = port_of_caller(&ui, caller_actor(), &err)) != NULL)
+		err = fn(p, arg);
+	spin_unlock(&ipc_lock);
+	return err;
+}
+
+static long
+do_delete(struct port *p, long arg)
+{
+	(void)arg;
+	port_destroy(p);
+	return K_OK;
+}
+
+long nc_portDelete(long port) { return with_port(port, 0, do_delete); }
+
+static long
+do_enable(struct port *p, long prio)
+{
+	struct list *it;
+
+	disable(p);
+	p->prio = (int)prio;
+	list_for_each(it, &p->owner->ipc.enabled)
+		if (list_entry(it, struct port, elink)->prio < p->prio)
+			break;
+	list_add_tail(it, &p->elink);
+	p->enabled = true;
+	return K_OK;
+}
+
+long
+nc_portEnable(long port, long prio)
+{
+	if (prio < 0 || prio > PRIO_MAX)
+		return -K_EINVAL;
+	return with_port(port, prio, do_enable);
+}
+
+static long
+do_disable(struct port *p, long arg)
+{
+	(void)arg;
+	disable(p);
+	return K_OK;
+}
+
+long nc_portDisable(long port) { return with_port(port, 0, do_disable); }
+
+static long
+do_limit(struct port *p, long limit)
+{
+	p->limit = (int)limit;
+	return K_OK;
+}
+
+long
+nc_portSetLimit(long port, long limit)
+{
+	if (limit < 1 || limit > K_PORT_LIMIT_MAX)
+		return -K_EINVAL;
+	return with_port(port, limit, do_limit);
+}
+
+long
+nc_portStat(long port, long out)
+{
+	struct kportstat st;
+	struct kui ui;
+	struct port *p;
+	long err;
+
+	if (get_ui(port, &ui) < 0)
+		return -K_EFAULT;
+	spin_lock(&ipc_lock);
+	if ((p = port_of_caller(&ui, caller_actor(), &err)) != NULL)
+		st = (struct kportstat){ p->queued, p->limit, p->enabled, p->prio,
+					 p->received, p->dropped };
+	spin_unlock(&ipc_lock);
+	if (err)
+		return err;
+	return copyout((uaddr_t)out, &st, sizeof(st)) < 0 ? -K_EFAULT : K_OK;
+}
+
+long
+nc_portMigrate(long port, long aid)
+{
+	struct actor *a = caller_actor(), *b;
+	struct kui ui;
+	struct port *p;
+	long err;
+
+	if (get_ui(port, &ui) < 0)
+		return -K_EFAULT;
+	if (!(b = actor_get_by_id(aid)))
+		return -K_EUNKNOWN;
+	spin_lock(&ipc_lock);
+	if ((p = port_of_caller(&ui, a, &err)) != NULL && b != a) {
+		if (b->ipc.gone) {
+			err = -K_EUNKNOWN;
+		} else {
+			/* queued messages stay on p->queue and move with it */
+			disable(p);
+			msg_abort_receivers(a, p);
+			list_del(&p->alink);
+			list_add_tail(&b->ipc.ports, &p->alink);
+			p->owner = b;
+		}
+	}
+	spin_unlock(&ipc_lock);
+	actor_put(b);
+	return err;
+}
+
+/* aid 0: the caller; else a reference to the actor, or NULL. */
+static struct actor *
+target_actor(long aid)
+{
+	struct actor *a = caller_actor();
+
+	if (aid == 0) {
+		actor_get(a);
+		return a;
+	}
+	return actor_get_by_id(aid);
+}
+
+long
+nc_actorSetProtId(long aid, long protid)
+{
+	struct actor *a;
+
+	if (!caller_actor()->trusted)
+		return -K_EPERM;
+	if (!(a = target_actor(aid)))
+		return -K_EUNKNOWN;
+	spin_lock(&ipc_lock);
+	a->ipc.protid = (u64)protid;
+	spin_unlock(&ipc_lock);
+	actor_put(a);
+	return K_OK;
+}
+
+long
+nc_actorUi(long aid, long out)
+{
+	struct actor *a = target_actor(aid);
+	struct kui ui;
+
+	if (!a)
+		return -K_EUNKNOWN;
+	ui = a->ipc.ui;
+	actor_put(a);
+	return put_ui(out, &ui);
+}
+
+/* Port groups */
+
+static struct group *
+group_find(const struct kui *name)
+{
+	struct uient *e = ui_find(name, K_UI_GROUP);
+
+	return e ? container_of(e, struct group, ent) : NULL;
+}
+
+static void
+group_destroy(struct group *g)
+{
+	ui_remove(&g->ent);
+	list_del(&g->alink);
+	kfree(g->members);
+	kfree(g);
+}
+
+long
+nc_grpAllocate(long key, long name)
+{
+	struct actor *a = caller_actor();
+	struct kui k, n;
+	struct group *g;
+	long err = K_OK;
+
+	if (get_ui(key, &k) < 0)
+		return -K_EFAULT;
+	if (uiIsNull(&k))
+		return -K_EINVAL;
+	group_name(&k, &n);
+	if (!(g = kmalloc(sizeof(*g))))
+		return -K_ENOMEM;
+	g->ent.ui = n;
+	g->owner = a;
+	g->members = NULL;
+	g->nmembers = g->cap = 0;
+	g->next = 0;
+	spin_lock(&ipc_lock);
+	if (a->ipc.gone || group_find(&n)) {
+		err = a->ipc.gone ? -K_EABORT : -K_EEXIST;
+	} else {
+		ui_insert(&g->ent);
+		list_add_tail(&a->ipc.groups, &g->alink);
+		g = NULL;
+	}
+	spin_unlock(&ipc_lock);
+	kfree(g);
+	if (put_ui(name, &n) < 0)
+		return -K_EFAULT;
+	return err;
+}
+
+/* Decodes (key, port) and finds the group under ipc_lock (held on success). */
+static struct group *
+decode_member(long key, long port, struct kui *member, long *err)
+{
+	struct kui k, n;
+	struct group *g;
+
+	if (get_ui(key, &k) < 0 || (port && get_ui(port, member) < 0)) {
+		*err = -K_EFAULT;
+		return NULL;
+	}
+	if (port && !ui_valid(member, K_UI_PORT)) {
+		*err = -K_EINVAL;
+		return NULL;
+	}
+	group_name(&k, &n);
+	spin_lock(&ipc_lock);
+	if (!(g = group_find(&n))) {
+		spin_unlock(&ipc_lock);
+		*err = -K_EUNKNOWN;
+	}
+	return g;
+}
+
+static int
+member_index(const struct group *g, const struct kui *ui)
+{
+	for (int i = 0; i < g->nmembers; i++)
+		if (uiEqual(&g->members[i], ui))
+			return i;
+	return -1;
+}
+
+long
+nc_grpInsert(long key, long port)
+{
+	struct kui m;
+	struct group *g;
+	long err = K_OK;
+
+	if (!(g = decode_member(key, port, &m, &err)))
+		return err;
+	if (member_index(g, &m) >= 0) {
+		err = -K_EEXIST;
+	} else if (g->nmembers == g->cap) {
+		int cap = g->cap ? g->cap * 2 : 8;
+		struct kui *nm = cap > GROUP_MAX ? NULL : kmalloc(cap * sizeof(*nm));
+		if (!nm) {
+			err = cap > GROUP_MAX ? -K_ELIMIT : -K_ENOMEM;
+		} else {
+			if (g->nmembers)
+				memcpy(nm, g->members, g->nmembers * sizeof(*nm));
+			kfree(g->members);
+			g->members = nm;
+			g->cap = cap;
+		}
+	}
+	if (err == K_OK)
+		g->members[g->nmembers++] = m;
+	spin_unlock(&ipc_lock);
+	return err;
+}
+
+long
+nc_grpRemove(long key, long port)
+{
+	struct kui m;
+	struct group *g;
+	long err = K_OK;
+	int i;
+
+	if (!(g = decode_member(key, port, &m, &err)))
+		return err;
+	if ((i = member_index(g, &m)) < 0)
+		err = -K_EUNKNOWN;
+	else
+		g->members[i] = g->members[--g->nmembers];
+	spin_unlock(&ipc_lock);
+	return err;
+}
+
+long
+nc_grpFree(long key)
+{
+	struct group *g;
+	long err = K_OK;
+
+	if (!(g = decode_member(key, 0, NULL, &err)))
+		return err;
+	group_destroy(g);
+	spin_unlock(&ipc_lock);
+	return K_OK;
+}
+
+/* A found group: ipc_lock held (msg.c) */
+struct group *
+group_lookup(const struct kui *name)
+{
+	return group_find(name);
+}
+
+/* The actor ended: its ports, groups and the calls it received go. */
+void
+ipc_actor_gone(struct actor *a)
+{
+	struct actor_ipc *ai = &a->ipc;
+
+	spin_lock(&ipc_lock);
+	ai->gone = true;
+	while (!list_empty(&ai->ports))
+		port_destroy(list_entry(ai->ports.next, struct port, alink));
+	while (!list_empty(&ai->groups))
+		group_destroy(list_entry(ai->groups.next, struct group, alink));
+	msg_fail_pending(a);
+	spin_unlock(&ipc_lock);
+}
