@@ -110,6 +110,18 @@ struct kaddr {
 /* Receive from every enabled port of the actor: port argument NULL. */
 #define K_ALLPORTS	((const struct kui *)0)
 
+/*
+ * Lightweight RPC: a supervisor actor may serve the calls to one of its
+ * ports with a function (portHandler) that the nucleus runs on the
+ * caller's own thread, acting for the server: no queue, no thread switch,
+ * and between supervisor actors no trap and no address-space switch.
+ * req is the call as a receiver would see it (reply token 0); the
+ * handler writes the answer's annex and body into reply (reply->body and
+ * reply->bodysize give the buffer; set bodysize to what was written) and
+ * returns K_OK, or a -K_* error that ipcCall returns instead.
+ */
+typedef long (*kport_handler_t)(void *arg, const struct kmsg *req, struct kmsg *reply);
+
 /* A capability: a server's port and a key naming an object in it. */
 struct kcap {
 	struct kui port;

@@ -60,7 +60,8 @@ struct port {
 	int prio;
 	struct list elink;		/* on owner->ipc.enabled, by prio */
 	u64 received, dropped;
-	struct waitq room;		/* callers waiting for queue space */
+	kport_handler_t handler;	/* lightweight RPC (supervisor owner), or NULL */
+	void *harg;
 };
 
 struct group {

@@ -429,6 +429,63 @@ finish_call(struct thread *t, long r, long ureply, const struct kmsg *kr)
 	return r;
 }
 
+/*
+ * Lightweight RPC: the port's handler (fn, arg) runs here, on the
+ * caller's thread, acting for the port's owner (pinned by the caller).
+ * The request m is staged in the nucleus; a supervisor caller's reply
+ * buffer is handed to the handler as it is, a user caller's is staged and
+ * its FPU state kept aside.
+ */
+static long
+lrpc(struct actor *a, kport_handler_t fn, void *arg, struct actor *owner,
+     const struct msg *m, const struct kmsg *kr, long ureply)
+{
+	u8 fpu[512] __attribute__((aligned(16)));
+	struct thread *t = curthread();
+	bool user = a->mode == K_ACTOR_USER;
+	size_t cap = MIN(kr->bodysize, (unsigned long)K_BODY_MAX);
+	struct kmsg req, rep = *kr;
+	struct actor *saved;
+	long err;
+
+	req.body = m->body;
+	req.bodysize = m->size;
+	req.src = m->src;
+	req.protid = m->protid;
+	req.port = m->port;
+	req.reply = 0;
+	req.flags = K_MSG_CALL;
+	memcpy(req.annex, m->annex, K_ANNEX_SIZE);
+	if (user) {
+		if (cap && !(rep.body = kmalloc(cap)))
+			return -K_ENOMEM;
+		fpu_save(fpu);
+	}
+	saved = t->acting;
+	t->acting = owner;
+	err = fn(arg, &req, &rep);
+	t->acting = saved;
+	if (user)
+		fpu_restore(fpu);
+	if (err == K_OK) {
+		size_t n = MIN(rep.bodysize, cap);
+		rep.flags = rep.bodysize > cap ? K_MSG_CUT : 0;
+		rep.src = owner->ipc.ui;
+		rep.protid = owner->ipc.protid;
+		rep.port = (struct kui){ 0, 0 };
+		rep.reply = 0;
+		if (user && n && copyout((uaddr_t)kr->body, rep.body, n) < 0)
+			err = -K_EFAULT;
+	}
+	if (user) {
+		kfree(rep.body);
+		rep.body = kr->body;
+	}
+	if (err == K_OK && copyout((uaddr_t)ureply, &rep, sizeof(rep)) < 0)
+		err = -K_EFAULT;
+	return err;
+}
+
 long
 nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 {
@@ -453,6 +510,19 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 		spin_lock(&ipc_lock);
 		if ((err = stamp(&ti->call, a)) < 0 || (err = resolve(&to, &p, &site)) != K_OK)
 			break;
+		if (p->handler) {
+			kport_handler_t fn = p->handler;
+			void *arg = p->harg;
+			struct actor *owner = p->owner;
+			actor_get(owner);
+			ti->call.port = p->ent.ui;
+			spin_unlock(&ipc_lock);
+			err = lrpc(a, fn, arg, owner, &ti->call, &kr, ureply);
+			actor_put(owner);
+			kfree(ti->call.body);
+			ti->call.body = NULL;
+			return err;
+		}
 		if (p->queued < p->limit || waiting_receiver(p))
 			break;
 		/* full: wait for room, then look again */

@@ -150,6 +150,8 @@ nc_portCreate(long want, long out)
 	p->enabled = false;
 	p->prio = 0;
 	p->received = p->dropped = 0;
+	p->handler = NULL;
+	p->harg = NULL;
 	spin_lock(&ipc_lock);
 	if (a->ipc.gone || ui_find(&w, K_UI_PORT)) {
 		spin_unlock(&ipc_lock);
@@ -291,6 +293,29 @@ nc_portMigrate(long port, long aid)
 	}
 	spin_unlock(&ipc_lock);
 	actor_put(b);
+	return err;
+}
+
+long
+nc_portHandler(long port, long fn, long arg)
+{
+	struct actor *a = caller_actor();
+	struct kui ui;
+	struct port *p;
+	long err;
+
+	if (get_ui(port, &ui) < 0)
+		return -K_EFAULT;
+	if (a->mode != K_ACTOR_SUPER)
+		return -K_EPERM;
+	if (fn && ((u64)fn < KSUPER_BASE || (u64)fn >= KSUPER_END))
+		return -K_EINVAL;
+	spin_lock(&ipc_lock);
+	if ((p = port_of_caller(&ui, a, &err)) != NULL) {
+		p->handler = (kport_handler_t)fn;
+		p->harg = (void *)arg;
+	}
+	spin_unlock(&ipc_lock);
 	return err;
 }
 

@@ -7,6 +7,7 @@
  * with a 4 KiB body) and one broadcast to a group of 8 ports.  Prints
  * "BENCH name value unit" lines; asserts nothing.
  */
+#include <stdbool.h>
 #include <motet.h>
 
 #define N	20000
@@ -28,17 +29,33 @@ hex(const char *s)
 	return v;
 }
 
-/* The echo server: replies to every call on the port it is given. */
+static long
+echo(void *arg, const struct kmsg *req, struct kmsg *reply)
+{
+	(void)arg;
+	reply->annex[0] = req->annex[0] + 1;
+	reply->bodysize = 0;
+	return K_OK;
+}
+
+/* The echo server: replies to every call on the port it is given; as a
+ * supervisor actor with "lrpc", by a port handler on the caller's thread. */
 static void
-server(struct kui *port)
+server(struct kui *port, bool lrpc)
 {
 	static char body[4096];
 	struct kmsg m = { .body = body, .bodysize = sizeof(body) }, r = { 0 };
 	long e;
 
 	pin_rt();
-	while ((e = ipcReceive(&m, port, K_NOTIMEOUT)) == -K_EPERM)
+	while ((e = ipcReceive(&m, port, lrpc ? 1000 * 1000 : K_NOTIMEOUT)) == -K_EPERM)
 		threadSleep(1000 * 1000);	/* not migrated to us yet */
+	if (lrpc) {
+		portHandler(port, echo, NULL);
+		kprintf("t_bench: lrpc server ready\n");
+		for (;;)
+			threadSleep(1000L * 1000 * 1000);
+	}
 	for (;;) {
 		m.bodysize = sizeof(body);
 		r.annex[0] = m.annex[0] + 1;
@@ -54,7 +71,7 @@ mode_name(void)
 }
 
 static void
-bench_ipc(void)
+bench_ipc(bool lrpc)
 {
 	static char body[4096];
 	struct kmsg m = { 0 }, r = { 0 };
@@ -64,16 +81,24 @@ bench_ipc(void)
 	long t0, t1, aid;
 
 	portCreate(NULL, &to.ui);
-	ksnprintf(args, sizeof(args), "server %lx %lx", to.ui.head, to.ui.stamp);
-	aid = actorStart("t_bench", __kstart->mode, args);
+	ksnprintf(args, sizeof(args), "server %lx %lx%s", to.ui.head, to.ui.stamp,
+		  lrpc ? " lrpc" : "");
+	aid = actorStart("t_bench", lrpc ? K_ACTOR_SUPER : __kstart->mode, args);
 	portMigrate(&to.ui, aid);
+	threadSleep(20 * 1000 * 1000);
 	if (ipcCall(&m, &to, &r, K_NOTIMEOUT) < 0 || r.annex[0] != 1)
 		kprintf("BENCH ipc: the server does not answer\n");
 	t0 = timeNow();
 	for (int i = 0; i < N; i++)
 		ipcCall(&m, &to, &r, K_NOTIMEOUT);
 	t1 = timeNow();
-	kprintf("BENCH ipc_call_%s %ld ns (round trip, annex only)\n", mode_name(), (t1 - t0) / N);
+	kprintf("BENCH ipc_call%s_%s %ld ns (round trip, annex only)\n", lrpc ? "_lrpc" : "",
+		mode_name(), (t1 - t0) / N);
+	if (lrpc) {
+		actorDelete(aid);
+		actorWait(aid, K_NOTIMEOUT);
+		return;
+	}
 	m.body = body;
 	m.bodysize = sizeof(body);
 	t0 = timeNow();
@@ -117,7 +142,7 @@ main(int argc, char **argv)
 	}
 	if (argc > 3 && strcmp(argv[1], "server") == 0) {
 		struct kui port = { hex(argv[2]), hex(argv[3]) };
-		server(&port);
+		server(&port, argc > 4);
 		return 0;
 	}
 	pin_rt();
@@ -137,6 +162,7 @@ main(int argc, char **argv)
 		__kstart->mode == K_ACTOR_SUPER ? "super" : "user", (t1 - t0) / N / 2);
 	actorDelete(aid);
 	actorWait(aid, K_NOTIMEOUT);
-	bench_ipc();
+	bench_ipc(false);
+	bench_ipc(true);
 	return 0;
 }
