@@ -4,7 +4,9 @@
 # on -smp 1 and -smp 2.  A suite's test actors print "TEST name: ok" or
 # "TEST name: FAIL why"; tests/qemu/<suite>.expect lists the results that
 # must appear, so a crash or a hang counts as failures too.  Each boot has
-# a time limit (LIMIT seconds).  Ends with "N passed, M failed".
+# a time limit (LIMIT seconds).  A suite's .conf may say which modules its
+# actors start ("# modules: a b") and how much memory it needs ("# mem:
+# MiB", default 256).  Ends with "N passed, M failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -29,9 +31,10 @@ for conf in tests/qemu/*.conf; do
 	suite=$(basename "$conf" .conf)
 	expect=tests/qemu/$suite.expect
 	mods=$(sed -n 's/^# modules: //p' "$conf")
+	mem=$(sed -n 's/^# mem: //p' "$conf")
 	for smp in ${SMPS:-1 2}; do
 		log=$logs/$suite-smp$smp.log
-		MODULES="$mods" SMP=$smp timeout "$LIMIT" tools/qemu.sh batch "$conf" > "$log" 2>&1 < /dev/null
+		MODULES="$mods" MEM="${mem:-${MEM:-256}}" SMP=$smp timeout "$LIMIT" tools/qemu.sh batch "$conf" > "$log" 2>&1 < /dev/null
 		rc=$?
 		tr -d '\r' < "$log" > "$log.txt"
 		while read -r name; do

@@ -55,7 +55,8 @@ uiIsNull(const struct kui *a)
  * A message: a fixed-size annex, always copied, and an optional body of up
  * to K_BODY_MAX bytes.
  *   sending:   annex, body/bodysize; src optionally names one of the
- *              sender's ports (else the nucleus stamps the actor's UI).
+ *              sender's ports (any UI that is not a port UI: the nucleus
+ *              stamps the actor's UI).
  *   receiving: body/bodysize give the buffer and its size; the nucleus
  *              fills annex, bodysize (the full size sent: more than the
  *              buffer means the body was cut, K_MSG_CUT), src (stamped),

@@ -89,4 +89,54 @@ void free(void *p);
 
 #define KSTACK_MIN	(16 * 1024)	/* least stack a thread may have */
 
+/*
+ * Servers (lib/server.c), in the MINIX 3 shape: a table of handlers, one
+ * per request, looked up by annex word 0 (the op) of each message.
+ *   size: the least body size the request needs (0 when the whole request
+ *         is a typed struct in the annex; check its fit with
+ *         K_ANNEX_CHECK).  A shorter body, or one cut to the server's
+ *         buffer, is refused with -K_EINVAL.
+ *   fn:   handles req and fills reply: annex words 1.. and optionally
+ *         body/bodysize (reply starts zeroed).  It returns the status, put
+ *         in the reply's annex word 0: >= 0 or a -K_E* error.  Or
+ *         SRV_NOREPLY: the handler keeps req->reply (the token) and answers
+ *         later with srvReply, from any thread; req itself is reused.  Or
+ *         SRV_STOP: srvLoop replies K_OK and returns K_OK.
+ * srvLoop receives on port (K_ALLPORTS: every enabled port of the actor)
+ * into bodybuf (bodymax bytes; may be NULL and 0), dispatches, and sends
+ * the reply together with the next receive (ipcReplyReceive; the reply
+ * goes out first, so its body may point into bodybuf).  An unknown op is
+ * answered -K_ENOSYS.  One-way messages (req->reply == 0) are handled but
+ * get no reply.  Returns K_OK after SRV_STOP, or the error of a receive
+ * (K_ETIMEOUT excepted).  Several threads may run srvLoop on one port.
+ * srvReply puts status in word 0 of *reply and sends it: ipcReply's result.
+ */
+#define SRV_NOREPLY	(-4097L)	/* outside the error range of K_IS_ERR */
+#define SRV_STOP	(-4098L)
+
+struct srv_op {
+	unsigned long op;
+	size_t size;
+	long (*fn)(struct kmsg *req, struct kmsg *reply, void *ctx);
+};
+
+long srvLoop(const struct kui *port, const struct srv_op *ops, size_t nops, void *ctx,
+	     void *bodybuf, size_t bodymax);
+long srvReply(unsigned long token, long status, struct kmsg *reply);
+
+/*
+ * Capabilities (lib/cap.c): a server names its object `object` for a
+ * client with the key { object, siphash(secret, port UI, object) }; only
+ * the holder of the 128-bit secret can make a key that capCheck accepts,
+ * and a key is good only with the port it was made for.
+ * capCheck returns K_OK and the object (object may be NULL), or -K_EPERM.
+ * capSecretNew fills secret with 128 random bits (the stamps of two fresh
+ * random port UIs); K_OK or the error of portCreate.
+ */
+void capMint(struct kcap *cap, const struct kui *port, const unsigned long secret[2],
+	     unsigned long object);
+long capCheck(const struct kcap *cap, const struct kui *port, const unsigned long secret[2],
+	      unsigned long *object);
+long capSecretNew(unsigned long secret[2]);
+
 #endif

@@ -6,7 +6,7 @@
  * queues and owners, enabled sets, waiting receivers, calls in flight and
  * group members.  Sections under it are short (no copy to or from actor
  * memory happens under it: messages are staged in nucleus buffers).
- * Lock order: ipc_lock -> room wait queues -> timer lists -> run queues
+ * Lock order: ipc_lock -> timer lists -> run queues
  * -> heap -> pmem.
  */
 #ifndef IPC_IPC_H
@@ -60,6 +60,7 @@ struct port {
 	int prio;
 	struct list elink;		/* on owner->ipc.enabled, by prio */
 	u64 received, dropped;
+	struct list room;		/* thread_ipc.room_link: callers waiting for space */
 	kport_handler_t handler;	/* lightweight RPC (supervisor owner), or NULL */
 	void *harg;
 };
@@ -97,6 +98,7 @@ struct thread_ipc {
 	struct port *call_port;		/* CALL_QUEUED: the port it waits on */
 	struct actor *call_server;	/* CALL_RECEIVED: the actor that has it */
 	struct list pend_link;		/* on call_server->ipc.pending */
+	struct list room_link;		/* on port->room while the queue is full */
 	struct msg call;		/* the request while queued */
 	struct msg reply;		/* the answer, when CALL_DONE */
 	/* as a receiver */
@@ -114,7 +116,6 @@ void ipc_thread_init(struct thread *t);
 /* port.c, used by msg.c */
 struct port *port_of_caller(const struct kui *ui, struct actor *a, long *err);
 void port_dequeued(struct port *p);
-long port_wait_room(long timeout);		/* ipc_lock held, released */
 struct group *group_lookup(const struct kui *name);
 
 /* msg.c, used by port.c */

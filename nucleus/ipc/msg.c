@@ -61,12 +61,14 @@ stage(struct msg *m, const struct kmsg *km)
 	return K_OK;
 }
 
-/* The nucleus's stamp: source port (the sender's own) or actor UI, and
- * protection identifier.  ipc_lock held. */
+/* The nucleus's stamp: source port (it must be the sender's own) or, for
+ * any src that is not a port UI (null, or an actor UI left in a reused
+ * struct), the sender's actor UI; and the protection identifier.
+ * ipc_lock held. */
 static long
 stamp(struct msg *m, struct actor *a)
 {
-	if (uiIsNull(&m->src)) {
+	if (K_UI_TYPEOF(&m->src) != K_UI_PORT) {
 		m->src = a->ipc.ui;
 	} else {
 		struct uient *e = ui_find(&m->src, K_UI_PORT);
@@ -110,6 +112,21 @@ block(struct thread *t, long timeout, struct thread *to)
 	r = to ? thread_handoff(to, K_OK) : thread_block_state(K_TS_BLOCKED);
 	if (timed)
 		timer_cancel(&t->timer);
+	return r;
+}
+
+/* Waits for room in p's queue; ipc_lock held, and held again on return. */
+static long
+wait_room(struct thread *t, struct port *p, long timeout)
+{
+	long r;
+
+	list_add_tail(&p->room, &t->ipc.room_link);
+	prepare_wait(t);
+	spin_unlock(&ipc_lock);
+	r = block(t, timeout, NULL);
+	spin_lock(&ipc_lock);
+	list_del(&t->ipc.room_link);
 	return r;
 }
 
@@ -528,7 +545,9 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 		/* full: wait for room, then look again */
 		if (timeout > 0 && (timeout = (long)(deadline - time_ns())) <= 0)
 			timeout = 0;
-		if ((err = port_wait_room(timeout)) < 0) {
+		err = wait_room(t, p, timeout);
+		spin_unlock(&ipc_lock);
+		if (err < 0) {
 			kfree(ti->call.body);
 			ti->call.body = NULL;
 			return err;

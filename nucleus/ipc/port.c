@@ -21,10 +21,6 @@
 #define GROUP_MAX	4096		/* members of one group */
 #define PRIO_MAX	255
 
-/* Callers waiting for room in some full queue; they look again. */
-static struct waitq room_wq = WAITQ_INIT(room_wq);
-static int room_waiters;		/* under ipc_lock */
-
 void
 ipc_actor_init(struct actor *a)
 {
@@ -44,6 +40,7 @@ ipc_thread_init(struct thread *t)
 {
 	memset(&t->ipc, 0, sizeof(t->ipc));
 	list_init(&t->ipc.pend_link);
+	list_init(&t->ipc.room_link);
 	list_init(&t->ipc.rx_link);
 }
 
@@ -70,33 +67,25 @@ port_of_caller(const struct kui *ui, struct actor *a, long *err)
 	return *err ? NULL : p;
 }
 
+/* Callers waiting for room in p's queue: the first that can take the
+ * freed place (all of them if p goes). */
 static void
-wake_room(void)
+wake_room(struct port *p, bool all)
 {
-	if (room_waiters) {
-		spin_lock(&room_wq.lock);
-		waitq_wake(&room_wq, 1 << 30, K_OK);
-		spin_unlock(&room_wq.lock);
-		room_waiters = 0;
+	while (!list_empty(&p->room)) {
+		struct thread_ipc *ti = list_entry(p->room.next, struct thread_ipc, room_link);
+		list_del(&ti->room_link);
+		if (thread_wake(container_of(ti, struct thread, ipc), K_OK) && !all)
+			break;
 	}
 }
 
-/* A message left p's queue: callers waiting for room may try again. */
+/* A message left p's queue. */
 void
 port_dequeued(struct port *p)
 {
 	p->queued--;
-	wake_room();
-}
-
-/* Sleeps until some queue has room (or the timeout); ipc_lock held, released. */
-long
-port_wait_room(long timeout)
-{
-	room_waiters++;
-	spin_lock(&room_wq.lock);
-	spin_unlock(&ipc_lock);
-	return waitq_sleep(&room_wq, timeout);
+	wake_room(p, false);
 }
 
 static void
@@ -117,7 +106,7 @@ port_destroy(struct port *p)
 	disable(p);
 	msg_fail_queued(p);
 	msg_abort_receivers(p->owner, p);
-	wake_room();			/* waiters find it gone */
+	wake_room(p, true);		/* they find it gone */
 	kfree(p);
 }
 
@@ -145,6 +134,7 @@ nc_portCreate(long want, long out)
 	p->owner = a;
 	list_init(&p->queue);
 	list_init(&p->elink);
+	list_init(&p->room);
 	p->queued = 0;
 	p->limit = K_PORT_LIMIT_DEFAULT;
 	p->enabled = false;
@@ -422,11 +412,11 @@ decode_member(long key, long port, struct kui *member, long *err)
 	struct kui k, n;
 	struct group *g;
 
-	if (get_ui(key, &k) < 0 || (port && get_ui(port, member) < 0)) {
+	if (get_ui(key, &k) < 0 || (member && get_ui(port, member) < 0)) {
 		*err = -K_EFAULT;
 		return NULL;
 	}
-	if (port && !ui_valid(member, K_UI_PORT)) {
+	if (member && !ui_valid(member, K_UI_PORT)) {
 		*err = -K_EINVAL;
 		return NULL;
 	}

@@ -88,7 +88,7 @@ group_name(const struct kui *key, struct kui *name)
 	unsigned long out[2];
 
 	siphash128(group_salt, key, sizeof(*key), out);
-	name->head = ((u64)K_UI_GROUP << 24) | (out[0] & (K_UI_BUILT - 1));
+	name->head = ((u64)K_UI_GROUP << 24) | K_UI_BUILT | (out[0] & (K_UI_BUILT - 1));
 	name->stamp = out[1];
 }
 
