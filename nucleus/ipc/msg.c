@@ -401,14 +401,36 @@ find_pending(struct actor *a, u64 token)
 	return NULL;
 }
 
+/* A received message or reply m to the actor's struct at umsg (km: its
+ * copy, for the body buffer); frees m's body. */
+static long
+copy_to_user(struct msg *m, long umsg, const struct kmsg *km, u64 token)
+{
+	size_t n = MIN((size_t)m->size, km->bodysize);
+	struct kmsg out = *km;
+	long err = K_OK;
+
+	out.bodysize = m->size;
+	out.src = m->src;
+	out.protid = m->protid;
+	out.port = m->port;
+	out.reply = token;
+	out.flags = (token ? K_MSG_CALL : 0) | (m->size > km->bodysize ? K_MSG_CUT : 0);
+	memcpy(out.annex, m->annex, K_ANNEX_SIZE);
+	if ((n && copyout((uaddr_t)km->body, m->body, n) < 0) ||
+	    copyout((uaddr_t)umsg, &out, sizeof(out)) < 0)
+		err = -K_EFAULT;
+	kfree(m->body);
+	m->body = NULL;
+	return err;
+}
+
 /* The caller after its wait: the reply, or withdraw the request. */
 static long
 finish_call(struct thread *t, long r, long ureply, const struct kmsg *kr)
 {
 	struct thread_ipc *ti = &t->ipc;
 	struct msg *m = &ti->reply;
-	struct kmsg out;
-	size_t n;
 
 	spin_lock(&ipc_lock);
 	switch (ti->call_state) {
@@ -429,21 +451,7 @@ finish_call(struct thread *t, long r, long ureply, const struct kmsg *kr)
 	ti->call.body = NULL;
 	if (r != K_OK)
 		return r;
-	out = *kr;
-	n = MIN((size_t)m->size, kr->bodysize);
-	out.bodysize = m->size;
-	out.src = m->src;
-	out.protid = m->protid;
-	out.port = m->port;
-	out.reply = 0;
-	out.flags = m->size > kr->bodysize ? K_MSG_CUT : 0;
-	memcpy(out.annex, m->annex, K_ANNEX_SIZE);
-	if ((n && copyout((uaddr_t)kr->body, m->body, n) < 0) ||
-	    copyout((uaddr_t)ureply, &out, sizeof(out)) < 0)
-		r = -K_EFAULT;
-	kfree(m->body);
-	m->body = NULL;
-	return r;
+	return copy_to_user(m, ureply, kr, 0);
 }
 
 /*
@@ -602,24 +610,9 @@ take_queued(struct thread *t, struct actor *a, struct port *p)
 static long
 to_user(struct thread *t, struct actor *a, long umsg, const struct kmsg *km)
 {
-	struct msg *m = &t->ipc.rx;
-	bool call = m->caller != NULL;
-	size_t n = MIN((size_t)m->size, km->bodysize);
-	struct kmsg out = *km;
-	long err = K_OK;
+	bool call = t->ipc.rx.caller != NULL;
+	long err = copy_to_user(&t->ipc.rx, umsg, km, call ? t->ipc.rx_token : 0);
 
-	out.bodysize = m->size;
-	out.src = m->src;
-	out.protid = m->protid;
-	out.port = m->port;
-	out.reply = call ? t->ipc.rx_token : 0;
-	out.flags = (call ? K_MSG_CALL : 0) | (m->size > km->bodysize ? K_MSG_CUT : 0);
-	memcpy(out.annex, m->annex, K_ANNEX_SIZE);
-	if ((n && copyout((uaddr_t)km->body, m->body, n) < 0) ||
-	    copyout((uaddr_t)umsg, &out, sizeof(out)) < 0)
-		err = -K_EFAULT;
-	kfree(m->body);
-	m->body = NULL;
 	if (err && call) {
 		struct thread *c;
 		spin_lock(&ipc_lock);

@@ -130,6 +130,41 @@ bench_ipc(bool lrpc)
 		portDelete(&ports[i]);
 }
 
+/* ipcSend + ipcReceive on one port, per pair. */
+static long
+send_recv(const struct kui *port)
+{
+	struct kmsg m = { 0 };
+	struct kaddr to = { .ui = *port, .mode = K_ADDR_PORT };
+	long t0 = timeNow();
+
+	for (int i = 0; i < N / 4; i++) {
+		ipcSend(&m, &to);
+		ipcReceive(&m, port, 0);
+	}
+	return (timeNow() - t0) / (N / 4);
+}
+
+/* The UI lookup with 100,000 live ports. */
+static void
+bench_many(void)
+{
+	enum { MANY = 100000 };
+	struct kui p, *many = malloc(MANY * sizeof(*many));
+	long few;
+
+	portCreate(NULL, &p);
+	few = send_recv(&p);
+	for (int i = 0; i < MANY; i++)
+		portCreate(NULL, &many[i]);
+	kprintf("BENCH ipc_send_recv_%s %ld ns with 1 port, %ld ns with 100,000 live ports\n",
+		mode_name(), few, send_recv(&many[MANY / 2]));
+	for (int i = 0; i < MANY; i++)
+		portDelete(&many[i]);
+	portDelete(&p);
+	free(many);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -164,5 +199,6 @@ main(int argc, char **argv)
 	actorWait(aid, K_NOTIMEOUT);
 	bench_ipc(false);
 	bench_ipc(true);
+	bench_many();
 	return 0;
 }
