@@ -39,15 +39,18 @@ struct thread *runq_steal(struct runq *rq, int cpu);	/* one that may move to cpu
 
 struct timer {
 	u64 deadline;			/* ns since boot */
-	struct list link;		/* on timerq.list, by deadline */
+	u64 tick;			/* the clock tick it fires at */
+	struct list link;		/* on a timerq wheel slot */
 	void (*fn)(struct timer *);
 	int cpu;			/* list it is on, -1 if none */
 	volatile bool firing;
 };
 
+#define TIMER_SLOTS	256		/* a wheel of ticks, 2.56 s around */
 struct timerq {
 	struct spinlock lock;
-	struct list list;
+	struct list wheel[TIMER_SLOTS];	/* slot tick % TIMER_SLOTS, unsorted */
+	u64 done;			/* ticks up to this one are expired */
 };
 
 void timerq_init(struct timerq *q);
