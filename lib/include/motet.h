@@ -89,6 +89,13 @@ void free(void *p);
 
 #define KSTACK_MIN	(16 * 1024)	/* least stack a thread may have */
 
+/* Was this UI born on this site?  (Built UIs have no site: no.) */
+static inline int
+uiIsLocal(const struct kui *ui)
+{
+	return K_UI_SITEOF(ui) == (unsigned long)siteSelf();
+}
+
 /*
  * Servers (lib/server.c), in the MINIX 3 shape: a table of handlers, one
  * per request, looked up by annex word 0 (the op) of each message.

@@ -90,6 +90,13 @@ one_way(void)
 	portCreate(NULL, &p);
 	portCreate(NULL, &p2);
 	actorUi(0, &me);
+	CHECK(uiIsLocal(&p) && uiIsLocal(&me), "a port and an actor born here are not local");
+	CHECK(!uiIsLocal(&fake), "a UI of no site is local");
+	{
+		struct kui far = { (7UL << 32) | ((unsigned long)K_UI_PORT << 24) | 5, 1 };
+		struct kui built = uiBuild(K_UI_PORT, 42);
+		CHECK(!uiIsLocal(&far) && !uiIsLocal(&built), "a UI born elsewhere is local");
+	}
 	to = to_port(&p);
 	for (int i = 0; i < K_ANNEX_SIZE / 8; i++)
 		m.annex[i] = 0x0101010101010101UL * (unsigned long)(i + 1);
