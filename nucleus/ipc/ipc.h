@@ -118,7 +118,11 @@ struct port *port_of_caller(const struct kui *ui, struct actor *a, long *err);
 void port_dequeued(struct port *p);
 struct group *group_lookup(const struct kui *name);
 
-/* msg.c, used by port.c */
+/* msg.c, route.c, lrpc.c: messages, where they go, lightweight RPC */
+long deliver(struct port *p, struct msg *m, struct thread **woken);
+long resolve(const struct kaddr *to, struct port **pp, u32 *site);
+long broadcast(struct msg *m, const struct kaddr *to);
+long lrpc(struct actor *a, struct port *p, struct msg *m, const struct kmsg *kr, long ureply);
 void msg_fail_queued(struct port *p);
 void msg_abort_receivers(struct actor *a, struct port *p);
 void msg_fail_pending(struct actor *a);

@@ -16,7 +16,8 @@
  * A call that was received is pending on the receiving actor until some
  * thread of it replies with the token it got (a thread id and a call
  * sequence number, so a stale token finds nothing).
- * Entry points: nc_ipc*, msg_fail_queued, msg_fail_pending,
+ * Where a message goes is in route.c, lightweight RPC in lrpc.c.
+ * Entry points: nc_ipc*, deliver, msg_fail_queued, msg_fail_pending,
  * msg_abort_receivers, msg_free.
  */
 #include <kern/types.h>
@@ -168,8 +169,9 @@ take(struct thread *r, struct msg *m, struct port *p)
 }
 
 /* Puts m on p: to a waiting receiver (*woken, to be woken by the caller)
- * or at the end of the queue; -K_ELIMIT if the queue is full. */
-static long
+ * or at the end of the queue; -K_ELIMIT if the queue is full.  ipc_lock
+ * held. */
+long
 deliver(struct port *p, struct msg *m, struct thread **woken)
 {
 	struct thread *r = waiting_receiver(p);
@@ -189,142 +191,6 @@ deliver(struct port *p, struct msg *m, struct thread **woken)
 		m->caller->ipc.call_port = p;
 	}
 	return K_OK;
-}
-
-static struct port *
-local_port(const struct kui *ui)
-{
-	struct uient *e = ui_find(ui, K_UI_PORT);
-
-	return e ? container_of(e, struct port, ent) : NULL;
-}
-
-/* One member of g on `site` (0: any, this site first); 1 and *rsite if
- * only members elsewhere qualify. */
-static long
-pick_member(struct group *g, u32 site, struct port **pp, u32 *rsite)
-{
-	bool remote = false;
-
-	for (int i = 0; i < g->nmembers; i++) {
-		int k = (int)((g->next + (u32)i) % (u32)g->nmembers);
-		const struct kui *u = &g->members[k];
-		u32 born = K_UI_SITEOF(u);
-		struct port *p;
-		if ((site == 0 || site == ipc_site) && (p = local_port(u)) != NULL) {
-			g->next = (u32)k + 1;
-			*pp = p;
-			return K_OK;
-		}
-		if (!remote && born != ipc_site && (site == 0 || born == site)) {
-			remote = true;
-			*rsite = born;
-		}
-	}
-	return remote ? 1 : -K_ENOMEMBER;
-}
-
-/*
- * The local port a message to `to` goes to (K_OK), or 1 and *site when it
- * must go to another site, or an error.  A group that is not on this site
- * would be asked for from every site; with no transport it has no member
- * anyone can reach.  ipc_lock held.
- */
-static long
-resolve(const struct kaddr *to, struct port **pp, u32 *site)
-{
-	struct uient *e;
-	struct group *g;
-	u32 where = 0;
-
-	if (to->mode == K_ADDR_PORT) {
-		if (!ui_valid(&to->ui, K_UI_PORT))
-			return -K_EINVAL;
-		switch (ipc_locate(&to->ui, K_UI_PORT, &e, site)) {
-		case LOC_LOCAL:
-			*pp = container_of(e, struct port, ent);
-			return K_OK;
-		case LOC_GONE:
-			return -K_EUNKNOWN;
-		default:
-			return 1;
-		}
-	}
-	if (!ui_valid(&to->ui, K_UI_GROUP))
-		return -K_EINVAL;
-	if (!(g = group_lookup(&to->ui)))
-		return -K_ENOMEMBER;
-	if (to->mode == K_ADDR_SITE) {
-		if (!(where = (u32)to->site) || to->site > 0xffffffffUL)
-			return -K_EINVAL;
-	} else if (to->mode == K_ADDR_CO) {
-		if (!ui_valid(&to->co, K_UI_PORT))
-			return -K_EINVAL;
-		switch (ipc_locate(&to->co, K_UI_PORT, &e, &where)) {
-		case LOC_LOCAL:
-			where = ipc_site;
-			break;
-		case LOC_GONE:
-			return -K_EUNKNOWN;
-		}
-		if (!where)
-			return -K_EUNREACH;
-	}
-	return pick_member(g, where, pp, site);
-}
-
-static struct msg *
-msg_clone(const struct msg *m)
-{
-	struct msg *c = kmalloc(sizeof(*c));
-
-	if (!c)
-		return NULL;
-	*c = *m;
-	if (m->size && !(c->body = kmalloc(m->size))) {
-		kfree(c);
-		return NULL;
-	}
-	if (m->size)
-		memcpy(c->body, m->body, m->size);
-	return c;
-}
-
-/* A copy to every reachable member; frees m.  ipc_lock held. */
-static long
-broadcast(struct msg *m, const struct kaddr *to)
-{
-	struct group *g = NULL;
-	int sent = 0;
-	long err = K_OK;
-
-	if (!ui_valid(&to->ui, K_UI_GROUP))
-		err = -K_EINVAL;
-	else if (!(g = group_lookup(&to->ui)))
-		err = -K_ENOMEMBER;
-	for (int i = 0; err == K_OK && i < g->nmembers; i++) {
-		struct port *p = local_port(&g->members[i]);
-		struct thread *r;
-		struct msg *c;
-		if (!p) {
-			if (K_UI_SITEOF(&g->members[i]) != ipc_site &&
-			    site_send(K_UI_SITEOF(&g->members[i]), m, to) == K_OK)
-				sent++;
-			continue;
-		}
-		if (!(c = msg_clone(m))) {
-			err = -K_ENOMEM;
-		} else if (deliver(p, c, &r) < 0) {
-			p->dropped++;
-			msg_free(c);
-		} else {
-			sent++;
-			if (r)
-				thread_wake(r, K_OK);
-		}
-	}
-	msg_free(m);
-	return err ? err : sent ? K_OK : -K_ENOMEMBER;
 }
 
 static bool
@@ -454,63 +320,6 @@ finish_call(struct thread *t, long r, long ureply, const struct kmsg *kr)
 	return copy_to_user(m, ureply, kr, 0);
 }
 
-/*
- * Lightweight RPC: the port's handler (fn, arg) runs here, on the
- * caller's thread, acting for the port's owner (pinned by the caller).
- * The request m is staged in the nucleus; a supervisor caller's reply
- * buffer is handed to the handler as it is, a user caller's is staged and
- * its FPU state kept aside.
- */
-static long
-lrpc(struct actor *a, kport_handler_t fn, void *arg, struct actor *owner,
-     const struct msg *m, const struct kmsg *kr, long ureply)
-{
-	u8 fpu[512] __attribute__((aligned(16)));
-	struct thread *t = curthread();
-	bool user = a->mode == K_ACTOR_USER;
-	size_t cap = MIN(kr->bodysize, (unsigned long)K_BODY_MAX);
-	struct kmsg req, rep = *kr;
-	struct actor *saved;
-	long err;
-
-	req.body = m->body;
-	req.bodysize = m->size;
-	req.src = m->src;
-	req.protid = m->protid;
-	req.port = m->port;
-	req.reply = 0;
-	req.flags = K_MSG_CALL;
-	memcpy(req.annex, m->annex, K_ANNEX_SIZE);
-	if (user) {
-		if (cap && !(rep.body = kmalloc(cap)))
-			return -K_ENOMEM;
-		fpu_save(fpu);
-	}
-	saved = t->acting;
-	t->acting = owner;
-	err = fn(arg, &req, &rep);
-	t->acting = saved;
-	if (user)
-		fpu_restore(fpu);
-	if (err == K_OK) {
-		size_t n = MIN(rep.bodysize, cap);
-		rep.flags = rep.bodysize > cap ? K_MSG_CUT : 0;
-		rep.src = owner->ipc.ui;
-		rep.protid = owner->ipc.protid;
-		rep.port = (struct kui){ 0, 0 };
-		rep.reply = 0;
-		if (user && n && copyout((uaddr_t)kr->body, rep.body, n) < 0)
-			err = -K_EFAULT;
-	}
-	if (user) {
-		kfree(rep.body);
-		rep.body = kr->body;
-	}
-	if (err == K_OK && copyout((uaddr_t)ureply, &rep, sizeof(rep)) < 0)
-		err = -K_EFAULT;
-	return err;
-}
-
 long
 nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 {
@@ -536,14 +345,7 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 		if ((err = stamp(&ti->call, a)) < 0 || (err = resolve(&to, &p, &site)) != K_OK)
 			break;
 		if (p->handler) {
-			kport_handler_t fn = p->handler;
-			void *arg = p->harg;
-			struct actor *owner = p->owner;
-			actor_get(owner);
-			ti->call.port = p->ent.ui;
-			spin_unlock(&ipc_lock);
-			err = lrpc(a, fn, arg, owner, &ti->call, &kr, ureply);
-			actor_put(owner);
+			err = lrpc(a, p, &ti->call, &kr, ureply);
 			kfree(ti->call.body);
 			ti->call.body = NULL;
 			return err;

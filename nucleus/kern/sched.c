@@ -140,26 +140,45 @@ lock_rq_of(struct thread *t)
 	}
 }
 
-bool
-thread_wake(struct thread *t, long result)
+enum { WAKE_LOST, WAKE_AWAKE, WAKE_OURS };
+
+/* Wins t's wake-up with `result` (or WAKE_LOST: another waker did).  If t
+ * sleeps, takes it (WAKE_OURS: off every queue, state WAKING, *blocked
+ * false if it was suspended); else it will see the result (WAKE_AWAKE). */
+static int
+claim(struct thread *t, long result, bool *blocked)
 {
 	long pending = WAIT_PENDING;
 	struct runq *rq;
-	int target;
+	bool asleep;
 
 	if (!__atomic_compare_exchange_n(&t->wake_result, &pending, result, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return false;
+		return WAKE_LOST;
 	rq = lock_rq_of(t);
-	if (t->state != K_TS_BLOCKED && t->state != K_TS_SUSPENDED) {
-		spin_unlock(&rq->lock);		/* not asleep yet: it will see it */
-		return true;
-	}
-	t->state = K_TS_WAKING;
-	target = choose_cpu(t, t->cpu);
+	*blocked = t->state == K_TS_BLOCKED;
+	asleep = *blocked || t->state == K_TS_SUSPENDED;
+	if (asleep)
+		t->state = K_TS_WAKING;
 	spin_unlock(&rq->lock);
+	if (!asleep)
+		return WAKE_AWAKE;
 	update_level(t);
-	enqueue_on(t, target);
+	return WAKE_OURS;
+}
+
+bool
+thread_wake(struct thread *t, long result)
+{
+	bool blocked;
+
+	switch (claim(t, result, &blocked)) {
+	case WAKE_LOST:
+		return false;
+	case WAKE_OURS:
+		enqueue_on(t, choose_cpu(t, t->cpu));
+		break;
+	}
 	return true;
 }
 
@@ -309,23 +328,11 @@ long
 thread_handoff(struct thread *t, long result)
 {
 	struct thread *me = curthread();
-	long pending = WAIT_PENDING;
-	struct runq *rq;
 	struct cpu *c;
-	bool asleep, waking;
+	bool asleep;
 
-	if (!__atomic_compare_exchange_n(&t->wake_result, &pending, result, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	if (claim(t, result, &asleep) != WAKE_OURS)
 		return thread_block_state(K_TS_BLOCKED);
-	rq = lock_rq_of(t);
-	asleep = t->state == K_TS_BLOCKED;
-	waking = asleep || t->state == K_TS_SUSPENDED;
-	if (waking)
-		t->state = K_TS_WAKING;
-	spin_unlock(&rq->lock);
-	if (!waking)			/* not asleep yet: it will see its result */
-		return thread_block_state(K_TS_BLOCKED);
-	update_level(t);
 	push_off();
 	c = mycpu();
 	if (asleep && (t->cpumask & (1UL << c->id))) {
