@@ -28,7 +28,7 @@ run(struct actor *a, kport_handler_t fn, void *arg, struct actor *owner,
 	struct thread *t = curthread();
 	bool user = a->mode == K_ACTOR_USER;
 	size_t cap = MIN(kr->bodysize, (unsigned long)K_BODY_MAX);
-	struct kmsg req, rep = *kr;
+	struct kmsg req, rep = { .body = kr->body, .bodysize = kr->bodysize };
 	struct actor *saved;
 	long err;
 

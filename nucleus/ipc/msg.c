@@ -267,13 +267,18 @@ find_pending(struct actor *a, u64 token)
 	return NULL;
 }
 
+/* The part of a struct kmsg the nucleus reads from a receive or reply
+ * buffer (body, bodysize), and the part it writes (bodysize on). */
+#define KMSG_IN		offsetof(struct kmsg, src)
+#define KMSG_OUT	offsetof(struct kmsg, bodysize)
+
 /* A received message or reply m to the actor's struct at umsg (km: its
- * copy, for the body buffer); frees m's body. */
+ * body buffer); frees m's body. */
 static long
 copy_to_user(struct msg *m, long umsg, const struct kmsg *km, u64 token)
 {
 	size_t n = MIN((size_t)m->size, km->bodysize);
-	struct kmsg out = *km;
+	struct kmsg out;
 	long err = K_OK;
 
 	out.bodysize = m->size;
@@ -284,10 +289,12 @@ copy_to_user(struct msg *m, long umsg, const struct kmsg *km, u64 token)
 	out.flags = (token ? K_MSG_CALL : 0) | (m->size > km->bodysize ? K_MSG_CUT : 0);
 	memcpy(out.annex, m->annex, K_ANNEX_SIZE);
 	if ((n && copyout((uaddr_t)km->body, m->body, n) < 0) ||
-	    copyout((uaddr_t)umsg, &out, sizeof(out)) < 0)
+	    copyout((uaddr_t)umsg + KMSG_OUT, &out.bodysize, sizeof(out) - KMSG_OUT) < 0)
 		err = -K_EFAULT;
-	kfree(m->body);
-	m->body = NULL;
+	if (m->body) {
+		kfree(m->body);
+		m->body = NULL;
+	}
 	return err;
 }
 
@@ -298,6 +305,15 @@ finish_call(struct thread *t, long r, long ureply, const struct kmsg *kr)
 	struct thread_ipc *ti = &t->ipc;
 	struct msg *m = &ti->reply;
 
+	if (r == K_OK && ti->call_state == CALL_DONE) {
+		/* replied: the replier set it all before waking us */
+		ti->call_state = CALL_NONE;
+		if (ti->call.body) {
+			kfree(ti->call.body);
+			ti->call.body = NULL;
+		}
+		return copy_to_user(m, ureply, kr, 0);
+	}
 	spin_lock(&ipc_lock);
 	switch (ti->call_state) {
 	case CALL_DONE:
@@ -334,7 +350,7 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 	long err;
 
 	if (copyin(&km, (uaddr_t)umsg, sizeof(km)) < 0 || copyin(&to, (uaddr_t)uto, sizeof(to)) < 0 ||
-	    copyin(&kr, (uaddr_t)ureply, sizeof(kr)) < 0)
+	    copyin(&kr, (uaddr_t)ureply, KMSG_IN) < 0)
 		return -K_EFAULT;
 	if (!mode_ok(to.mode) || to.mode == K_ADDR_BROADCAST || (timeout < 0 && timeout != K_NOTIMEOUT))
 		return -K_EINVAL;
@@ -425,21 +441,49 @@ to_user(struct thread *t, struct actor *a, long umsg, const struct kmsg *km)
 	return err;
 }
 
+/* Hands the staged reply rm to the caller that `token` names, pending on
+ * a: returns that caller, to be woken, or NULL (a stale token: the caller
+ * gave up) with *err set.  ipc_lock held; rm's body is the caller's or
+ * freed. */
+static struct thread *
+reply_locked(struct actor *a, u64 token, struct msg *rm, long *err)
+{
+	struct thread *c = NULL;
+
+	if ((*err = stamp(rm, a)) == K_OK && !(c = find_pending(a, token)))
+		*err = -K_EUNKNOWN;
+	if (*err != K_OK) {
+		if (rm->body)
+			kfree(rm->body);
+		return NULL;
+	}
+	c->ipc.reply = *rm;
+	c->ipc.reply.port = (struct kui){ 0, 0 };
+	c->ipc.call_result = K_OK;
+	c->ipc.call_state = CALL_DONE;
+	return c;
+}
+
 /*
  * Receives for the current thread from port `pui` (NULL: the enabled
- * set), waking `wake` (a replied-to caller) on the way, and running it if
+ * set), first handing the staged reply rm (if any) to the caller that
+ * `token` names, under the same lock; that caller runs here at once if
  * this thread has to wait.
  */
 static long
-receive(long umsg, const struct kmsg *km, const struct kui *pui, long timeout, struct thread *wake)
+receive(long umsg, const struct kmsg *km, const struct kui *pui, long timeout,
+	struct msg *rm, u64 token)
 {
-	struct thread *t = curthread();
+	struct thread *t = curthread(), *wake = NULL;
 	struct thread_ipc *ti = &t->ipc;
 	struct actor *a = caller_actor();
 	struct port *p = NULL;
 	long err = K_OK, r;
 
 	spin_lock(&ipc_lock);
+	if (rm)
+		wake = reply_locked(a, token, rm, &err);	/* a stale token is no error here */
+	err = K_OK;
 	if (pui && !(p = port_of_caller(pui, a, &err))) {
 		spin_unlock(&ipc_lock);
 		if (wake)
@@ -460,6 +504,10 @@ receive(long umsg, const struct kmsg *km, const struct kui *pui, long timeout, s
 	prepare_wait(t);
 	spin_unlock(&ipc_lock);
 	r = block(t, timeout, wake);
+	/* Woken with K_OK by a sender: it gave us the message and took us off
+	 * the receivers before it woke us. */
+	if (r == K_OK && ti->rx_got && !READ_ONCE(t->killed))
+		return to_user(t, a, umsg, km);
 	spin_lock(&ipc_lock);
 	if (!ti->rx_got) {
 		list_del(&ti->rx_link);
@@ -482,7 +530,7 @@ receive(long umsg, const struct kmsg *km, const struct kui *pui, long timeout, s
 static long
 decode_receive(long umsg, long uport, struct kmsg *km, struct kui *pui, long timeout)
 {
-	if (copyin(km, (uaddr_t)umsg, sizeof(*km)) < 0 ||
+	if (copyin(km, (uaddr_t)umsg, KMSG_IN) < 0 ||
 	    (uport && copyin(pui, (uaddr_t)uport, sizeof(*pui)) < 0))
 		return -K_EFAULT;
 	if (timeout < 0 && timeout != K_NOTIMEOUT)
@@ -499,31 +547,7 @@ nc_ipcReceive(long umsg, long uport, long timeout)
 
 	if ((err = decode_receive(umsg, uport, &km, &pui, timeout)) < 0)
 		return err;
-	return receive(umsg, &km, uport ? &pui : NULL, timeout, NULL);
-}
-
-/* Hands the reply to the caller named by token; returns the caller to
- * wake (K_OK) or an error.  rm is staged. */
-static long
-reply(struct actor *a, u64 token, struct msg *rm, struct thread **caller)
-{
-	struct thread *c;
-	long err;
-
-	spin_lock(&ipc_lock);
-	if ((err = stamp(rm, a)) == K_OK && !(c = find_pending(a, token)))
-		err = -K_EUNKNOWN;
-	if (err == K_OK) {
-		c->ipc.reply = *rm;
-		c->ipc.reply.port = (struct kui){ 0, 0 };
-		c->ipc.call_result = K_OK;
-		c->ipc.call_state = CALL_DONE;
-		*caller = c;
-	}
-	spin_unlock(&ipc_lock);
-	if (err)
-		kfree(rm->body);
-	return err;
+	return receive(umsg, &km, uport ? &pui : NULL, timeout, NULL, 0);
 }
 
 long
@@ -538,7 +562,10 @@ nc_ipcReply(long token, long ureply)
 		return -K_EFAULT;
 	if ((err = stage(&rm, &kr)) < 0)
 		return err;
-	if ((err = reply(caller_actor(), (u64)token, &rm, &c)) == K_OK)
+	spin_lock(&ipc_lock);
+	c = reply_locked(caller_actor(), (u64)token, &rm, &err);
+	spin_unlock(&ipc_lock);
+	if (c)
 		thread_wake(c, K_OK);
 	return err;
 }
@@ -546,7 +573,6 @@ nc_ipcReply(long token, long ureply)
 long
 nc_ipcReplyReceive(long token, long ureply, long umsg, long uport, long timeout)
 {
-	struct thread *c = NULL;
 	struct kmsg kr, km;
 	struct kui pui;
 	struct msg rm;
@@ -559,9 +585,8 @@ nc_ipcReplyReceive(long token, long ureply, long umsg, long uport, long timeout)
 			return -K_EFAULT;
 		if ((err = stage(&rm, &kr)) < 0)
 			return err;
-		reply(caller_actor(), (u64)token, &rm, &c);	/* a stale token: the caller gave up */
 	}
-	return receive(umsg, &km, uport ? &pui : NULL, timeout, c);
+	return receive(umsg, &km, uport ? &pui : NULL, timeout, token ? &rm : NULL, (u64)token);
 }
 
 /* Port p goes: queued calls fail, one-way messages are dropped. */

@@ -206,7 +206,7 @@ do_stat(struct thread *t, long out)
 		.aid = t->actor->aid, .state = t->state ? t->state : K_TS_READY,
 		.cpu = t->cpu, .prio = t->prio, .level = t->level,
 		.suspend = t->suspend, .ncalls = t->ncalls, .switches = t->switches,
-		.cpu_ns = t->cpu_ns, .cpumask = t->cpumask,
+		.cpu_ns = tsc_to_ns(t->cpu_tsc), .cpumask = t->cpumask,
 	};
 	*(struct kthreadstat *)out = st;
 	return K_OK;

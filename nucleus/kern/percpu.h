@@ -49,6 +49,10 @@ struct cpu {
 _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK, "CPU_KSTACK");
 _Static_assert(offsetof(struct cpu, user_rsp) == CPU_USTACK, "CPU_USTACK");
 _Static_assert(offsetof(struct cpu, current) == CPU_CURRENT, "CPU_CURRENT");
+_Static_assert(offsetof(struct cpu, id) == CPU_ID, "CPU_ID");
+_Static_assert(offsetof(struct cpu, noff) == CPU_NOFF, "CPU_NOFF");
+_Static_assert(offsetof(struct cpu, intena) == CPU_INTENA, "CPU_INTENA");
+_Static_assert(offsetof(struct cpu, irq_depth) == CPU_IRQDEPTH, "CPU_IRQDEPTH");
 
 extern struct cpu cpus[MAX_CPUS];
 extern int ncpus;
@@ -75,12 +79,7 @@ curthread(void)
 static inline int
 mycpu_irq_depth(void)
 {
-	int d;
-
-	push_off();
-	d = mycpu()->irq_depth;
-	pop_off();
-	return d;
+	return percpu_int(CPU_IRQDEPTH);
 }
 
 void ap_main(int cpu_index);

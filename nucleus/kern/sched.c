@@ -28,11 +28,7 @@ static u64 tsc_boot;
 u64
 time_ns(void)
 {
-	u64 d = rdtsc() - tsc_boot, r = READ_ONCE(tsc_per_us);
-
-	if (!r)
-		return 0;
-	return d / r * 1000 + (d % r) * 1000 / r;
+	return tsc_to_ns(rdtsc() - tsc_boot);
 }
 
 int
@@ -50,7 +46,13 @@ sched_level_of(long prio, u64 recent)
 static void
 update_level(struct thread *t)
 {
-	u64 now = time_ns() / 1000000000UL;
+	u64 now;
+
+	if (K_PRIO_CLASS(t->prio) == K_CLASS_RT) {
+		t->level = RT_LEVEL0 + (int)K_PRIO_LEVEL(t->prio);
+		return;
+	}
+	now = time_ns() / 1000000000UL;
 
 	if (now > t->recent_sec) {
 		t->recent >>= MIN(now - t->recent_sec, 63UL);
@@ -182,14 +184,23 @@ thread_wake(struct thread *t, long result)
 	return true;
 }
 
+/* Processor time, in TSC cycles (tsc_to_ns converts for thread stats). */
 static void
 account(struct thread *prev, struct thread *next)
 {
-	u64 now = time_ns();
+	u64 now = rdtsc();
 
-	prev->cpu_ns += now - prev->run_start;
+	prev->cpu_tsc += now - prev->run_start;
 	next->run_start = now;
 	next->switches++;
+}
+
+u64
+tsc_to_ns(u64 cycles)
+{
+	u64 r = READ_ONCE(tsc_per_us);
+
+	return r ? cycles / r * 1000 + (cycles % r) * 1000 / r : 0;
 }
 
 /* Runs next (off every queue) in place of prev; this cpu's run-queue lock
@@ -320,32 +331,49 @@ thread_block_state(int state)
 
 /*
  * The current thread, its wake_result set to WAIT_PENDING, blocks and
- * wakes t with `result`.  If t was asleep and may run on this processor
- * it runs at once in our place, with no pass through the run queues:
- * the IPC fast path.  Returns the current thread's wake result.
+ * wakes t with `result`.  If t was blocked and may run on this processor
+ * it runs at once in our place, with no pass through the run queues: the
+ * IPC fast path.  When t last ran here, one run-queue lock covers both
+ * the claim and the switch.  Returns the current thread's wake result.
  */
 long
 thread_handoff(struct thread *t, long result)
 {
 	struct thread *me = curthread();
+	long pending = WAIT_PENDING;
+	struct runq *rq;
 	struct cpu *c;
-	bool asleep;
+	bool blocked;
 
-	if (claim(t, result, &asleep) != WAKE_OURS)
+	if (!__atomic_compare_exchange_n(&t->wake_result, &pending, result, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return thread_block_state(K_TS_BLOCKED);
 	push_off();
 	c = mycpu();
-	if (asleep && (t->cpumask & (1UL << c->id))) {
-		spin_lock(&c->rq.lock);
+	rq = lock_rq_of(t);
+	blocked = t->state == K_TS_BLOCKED;
+	if (!blocked && t->state != K_TS_SUSPENDED) {	/* awake: it sees the result */
+		spin_unlock(&rq->lock);
+		pop_off();
+		return thread_block_state(K_TS_BLOCKED);
+	}
+	update_level(t);
+	if (blocked && (t->cpumask & (1UL << c->id))) {
+		if (rq != &c->rq) {
+			t->state = K_TS_WAKING;
+			spin_unlock(&rq->lock);
+			spin_lock(&c->rq.lock);
+		}
 		if (READ_ONCE(me->wake_result) == WAIT_PENDING) {
 			me->state = K_TS_BLOCKED;
-			t->cpu = c->id;
 			switch_to(c, me, t);
 			pop_off();
 			return me->wake_result;
 		}
-		spin_unlock(&c->rq.lock);
+		rq = &c->rq;
 	}
+	t->state = K_TS_WAKING;
+	spin_unlock(&rq->lock);
 	pop_off();
 	enqueue_on(t, choose_cpu(t, c->id));
 	return thread_block_state(K_TS_BLOCKED);

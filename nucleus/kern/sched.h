@@ -87,6 +87,7 @@ void sched_set_prio(struct thread *t, long prio);
 void sched_set_affinity(struct thread *t, u64 mask);
 int sched_level_of(long prio, u64 recent);
 u64 time_ns(void);
+u64 tsc_to_ns(u64 cycles);
 void sched_finish_switch(void);
 _Noreturn void sched_exit_current(void);
 

@@ -2,7 +2,8 @@
 /*
  * Spinlocks and the interrupt-disable nesting they rely on (as in xv6:
  * push_off remembers whether interrupts were on at the outermost level).
- * Entry points: spin_lock, spin_unlock, spin_trylock, push_off, pop_off.
+ * The fast paths are inline in spinlock.h.
+ * Entry points: spin_wait, spin_trylock, spin_held, pop_off_fail.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -10,27 +11,10 @@
 #include <kern/percpu.h>
 #include "x86.h"
 
-void
-push_off(void)
+_Noreturn void
+pop_off_fail(void)
 {
-	u64 fl = read_rflags();
-	struct cpu *c;
-
-	cli();
-	c = mycpu();
-	if (c->noff++ == 0)
-		c->intena = (fl & RFLAGS_IF) != 0;
-}
-
-void
-pop_off(void)
-{
-	struct cpu *c = mycpu();
-
-	assert(!(read_rflags() & RFLAGS_IF));
-	assert(c->noff > 0);
-	if (--c->noff == 0 && c->intena)
-		sti();
+	panic("pop_off without push_off");
 }
 
 void
@@ -47,16 +31,16 @@ spin_held(const struct spinlock *l)
 	return l->locked && l->cpu == mycpu()->id;
 }
 
+/* The lock was taken: spins until it is free, then takes it. */
 void
-spin_lock(struct spinlock *l)
+spin_wait(struct spinlock *l)
 {
-	push_off();
-	if (unlikely(spin_held(l)))
+	if (spin_held(l))
 		panic("spin_lock: %s already held by this cpu", l->name);
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+	do {
 		while (READ_ONCE(l->locked))
 			cpu_relax();
-	l->cpu = mycpu()->id;
+	} while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE));
 }
 
 bool
@@ -69,13 +53,4 @@ spin_trylock(struct spinlock *l)
 	}
 	l->cpu = mycpu()->id;
 	return true;
-}
-
-void
-spin_unlock(struct spinlock *l)
-{
-	assert(spin_held(l));
-	l->cpu = -1;
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-	pop_off();
 }

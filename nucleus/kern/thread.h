@@ -56,7 +56,7 @@ struct thread {
 	struct list actor_link;		/* under actor->lock */
 
 	/* statistics */
-	u64 ncalls, switches, cpu_ns, run_start;
+	u64 ncalls, switches, cpu_tsc, run_start;	/* cpu_tsc, run_start: TSC cycles */
 
 	void (*kfn)(void *);		/* nucleus thread body */
 	void *karg;

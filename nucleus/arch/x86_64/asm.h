@@ -50,5 +50,9 @@
 #define CPU_KSTACK	8	/* top of the current thread's nucleus stack */
 #define CPU_USTACK	16	/* scratch: user rsp at syscall entry */
 #define CPU_CURRENT	24	/* current thread */
+#define CPU_ID		32
+#define CPU_NOFF	40	/* push_off depth */
+#define CPU_INTENA	44	/* interrupts on before push_off */
+#define CPU_IRQDEPTH	52	/* nested interrupt handlers */
 
 #endif

@@ -175,7 +175,7 @@ syscall_handler(struct kcontext *ctx)
 	struct thread *t = curthread();
 
 	sti();
-	if (handler_trap(t, K_TRAP_SYSCALL, ctx) != K_TRAP_DONE)
+	if (likely(!t->actor->trap_mask) || handler_trap(t, K_TRAP_SYSCALL, ctx) != K_TRAP_DONE)
 		ctx->rax = ncall_dispatch((long)ctx->rax, ctx->rdi, ctx->rsi,
 					  ctx->rdx, ctx->r10, ctx->r8);
 	if (mycpu()->need_resched)
