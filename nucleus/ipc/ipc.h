@@ -35,19 +35,22 @@ void ui_insert(struct uient *e);		/* ipc_lock held */
 void ui_remove(struct uient *e);		/* ipc_lock held */
 struct uient *ui_find(const struct kui *ui, int type);	/* ipc_lock held */
 long ui_count(void);
-bool ui_valid(const struct kui *ui, int type);	/* well formed for its type */
+
+/* Well formed for its type: a site, or built (no site). */
+static inline bool
+ui_valid(const struct kui *ui, int type)
+{
+	return K_UI_TYPEOF(ui) == type && (K_UI_SITEOF(ui) != 0) != !!(ui->head & K_UI_BUILT);
+}
 void group_name(const struct kui *key, struct kui *name);
 
-/* A message staged in the nucleus. */
+/* A message staged in the nucleus: the struct kmsg the receiver will get
+ * (its body a nucleus copy, kmalloc'd and owned; src and protid stamped),
+ * so a receive copies it out from bodysize on in one piece. */
 struct msg {
 	struct list link;		/* on port->queue */
-	struct kui src;			/* stamped: source port or actor UI */
-	u64 protid;			/* stamped: sender's protection id */
-	struct kui port;		/* where it arrived */
 	struct thread *caller;		/* a call: the thread that waits */
-	u32 size;			/* body size */
-	void *body;			/* nucleus copy (kmalloc), owned */
-	u64 annex[K_ANNEX_SIZE / 8];
+	struct kmsg k;
 };
 
 struct port {
@@ -123,6 +126,8 @@ long deliver(struct port *p, struct msg *m, struct thread **woken);
 long resolve(const struct kaddr *to, struct port **pp, u32 *site);
 long broadcast(struct msg *m, const struct kaddr *to);
 long lrpc(struct actor *a, struct port *p, struct msg *m, const struct kmsg *kr, long ureply);
+#define LRPC_SLOW	1	/* lrpc_direct: not for it, take the general path */
+long lrpc_direct(struct actor *a, long umsg, const struct kaddr *to, long ureply);
 void msg_fail_queued(struct port *p);
 void msg_abort_receivers(struct actor *a, struct port *p);
 void msg_fail_pending(struct actor *a);

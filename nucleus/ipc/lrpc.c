@@ -8,7 +8,13 @@
  * buffer is handed to the handler as it is, a user caller's is staged and
  * its FPU state kept aside (the handler is supervisor code that may use
  * it).
- * Entry point: lrpc.
+ *
+ * Between supervisor actors the common case has its own short path
+ * (lrpc_direct): the request and reply descriptors are copied once each,
+ * and the bodies are not copied at all: caller and handler share the
+ * supervisor space, and the caller waits on its own thread while the
+ * handler reads its request body and writes its reply buffer.
+ * Entry points: lrpc, lrpc_direct.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -22,24 +28,18 @@
 /* Runs fn for the call m on this thread, acting for owner. */
 static long
 run(struct actor *a, kport_handler_t fn, void *arg, struct actor *owner,
-    const struct msg *m, const struct kmsg *kr, long ureply)
+    struct msg *m, const struct kmsg *kr, long ureply)
 {
 	u8 fpu[512] __attribute__((aligned(16)));
 	struct thread *t = curthread();
 	bool user = a->mode == K_ACTOR_USER;
 	size_t cap = MIN(kr->bodysize, (unsigned long)K_BODY_MAX);
-	struct kmsg req, rep = { .body = kr->body, .bodysize = kr->bodysize };
+	struct kmsg rep = { .body = kr->body, .bodysize = kr->bodysize };
 	struct actor *saved;
 	long err;
 
-	req.body = m->body;
-	req.bodysize = m->size;
-	req.src = m->src;
-	req.protid = m->protid;
-	req.port = m->port;
-	req.reply = 0;
-	req.flags = K_MSG_CALL;
-	memcpy(req.annex, m->annex, K_ANNEX_SIZE);
+	m->k.reply = 0;
+	m->k.flags = K_MSG_CALL;
 	if (user) {
 		if (cap && !(rep.body = kmalloc(cap)))
 			return -K_ENOMEM;
@@ -47,7 +47,7 @@ run(struct actor *a, kport_handler_t fn, void *arg, struct actor *owner,
 	}
 	saved = t->acting;
 	t->acting = owner;
-	err = fn(arg, &req, &rep);
+	err = fn(arg, &m->k, &rep);
 	t->acting = saved;
 	if (user)
 		fpu_restore(fpu);
@@ -81,9 +81,72 @@ lrpc(struct actor *a, struct port *p, struct msg *m, const struct kmsg *kr, long
 	long err;
 
 	actor_get(owner);
-	m->port = p->ent.ui;
+	m->k.port = p->ent.ui;
 	spin_unlock(&ipc_lock);
 	err = run(a, fn, arg, owner, m, kr, ureply);
 	actor_put(owner);
 	return err;
+}
+
+/*
+ * ipcCall from a supervisor actor a: if `uto` names a local port with a
+ * handler, runs it here (see above) and returns its result; else returns
+ * LRPC_SLOW and the general path takes the call.  The request's src must
+ * be null or an actor UI (a source port is checked on the general path).
+ */
+long
+lrpc_direct(struct actor *a, long umsg, const struct kaddr *to, long ureply)
+{
+	struct thread *t = curthread();
+	struct kmsg req, rep;
+	unsigned long cap;
+	struct uient *e;
+	struct port *p;
+	struct actor *owner, *saved;
+	kport_handler_t fn;
+	void *arg;
+	long err;
+
+	if (to->mode != K_ADDR_PORT || !ui_valid(&to->ui, K_UI_PORT))
+		return LRPC_SLOW;
+	spin_lock(&ipc_lock);
+	if (!(e = ui_find(&to->ui, K_UI_PORT)) || !(p = container_of(e, struct port, ent))->handler) {
+		spin_unlock(&ipc_lock);
+		return LRPC_SLOW;
+	}
+	fn = p->handler;
+	arg = p->harg;
+	owner = p->owner;
+	actor_get(owner);
+	spin_unlock(&ipc_lock);
+	if (copyin(&req, (uaddr_t)umsg, sizeof(req)) < 0 || K_UI_TYPEOF(&req.src) == K_UI_PORT ||
+	    (req.bodysize && !caller_range_ok((uaddr_t)req.body, req.bodysize))) {
+		actor_put(owner);
+		return LRPC_SLOW;
+	}
+	req.src = a->ipc.ui;
+	req.protid = a->ipc.protid;
+	req.port = to->ui;
+	req.reply = 0;
+	req.flags = K_MSG_CALL;
+	if (copyin(&rep, (uaddr_t)ureply, sizeof(rep)) < 0 ||
+	    (rep.bodysize && !caller_range_ok((uaddr_t)rep.body, rep.bodysize))) {
+		actor_put(owner);
+		return -K_EFAULT;
+	}
+	cap = rep.bodysize;
+	saved = t->acting;
+	t->acting = owner;
+	err = fn(arg, &req, &rep);
+	t->acting = saved;
+	actor_put(owner);
+	if (err != K_OK)
+		return err;
+	rep.flags = rep.bodysize > cap ? K_MSG_CUT : 0;
+	rep.src = owner->ipc.ui;
+	rep.protid = owner->ipc.protid;
+	rep.port = (struct kui){ 0, 0 };
+	rep.reply = 0;
+	return copyout((uaddr_t)ureply + offsetof(struct kmsg, bodysize), &rep.bodysize,
+		       sizeof(rep) - offsetof(struct kmsg, bodysize)) < 0 ? -K_EFAULT : K_OK;
 }

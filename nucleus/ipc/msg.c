@@ -35,27 +35,31 @@
 void
 msg_free(struct msg *m)
 {
-	kfree(m->body);
+	kfree(m->k.body);
 	kfree(m);
 }
 
-/* Copies the sender's annex and body into m. */
+/* Copies the sender's struct kmsg at umsg, and its body, into m. */
 static long
-stage(struct msg *m, const struct kmsg *km)
+stage(struct msg *m, long umsg)
 {
-	if (km->bodysize > K_BODY_MAX)
-		return -K_EINVAL;
-	m->size = (u32)km->bodysize;
-	m->body = NULL;
+	void *ubody;
+
 	m->caller = NULL;
-	m->src = km->src;
-	memcpy(m->annex, km->annex, K_ANNEX_SIZE);
-	if (m->size) {
-		if (!(m->body = kmalloc(m->size)))
+	if (copyin(&m->k, (uaddr_t)umsg, sizeof(m->k)) < 0) {
+		m->k.body = NULL;
+		return -K_EFAULT;
+	}
+	ubody = m->k.body;
+	m->k.body = NULL;
+	if (m->k.bodysize > K_BODY_MAX)
+		return -K_EINVAL;
+	if (m->k.bodysize) {
+		if (!(m->k.body = kmalloc(m->k.bodysize)))
 			return -K_ENOMEM;
-		if (copyin(m->body, (uaddr_t)km->body, m->size) < 0) {
-			kfree(m->body);
-			m->body = NULL;
+		if (copyin(m->k.body, (uaddr_t)ubody, m->k.bodysize) < 0) {
+			kfree(m->k.body);
+			m->k.body = NULL;
 			return -K_EFAULT;
 		}
 	}
@@ -69,14 +73,14 @@ stage(struct msg *m, const struct kmsg *km)
 static long
 stamp(struct msg *m, struct actor *a)
 {
-	if (K_UI_TYPEOF(&m->src) != K_UI_PORT) {
-		m->src = a->ipc.ui;
+	if (K_UI_TYPEOF(&m->k.src) != K_UI_PORT) {
+		m->k.src = a->ipc.ui;
 	} else {
-		struct uient *e = ui_find(&m->src, K_UI_PORT);
+		struct uient *e = ui_find(&m->k.src, K_UI_PORT);
 		if (!e || container_of(e, struct port, ent)->owner != a)
 			return -K_EPERM;
 	}
-	m->protid = a->ipc.protid;
+	m->k.protid = a->ipc.protid;
 	return K_OK;
 }
 
@@ -152,13 +156,14 @@ take(struct thread *r, struct msg *m, struct port *p)
 {
 	struct thread_ipc *ri = &r->ipc;
 
-	ri->rx = *m;
-	ri->rx.port = p->ent.ui;
+	ri->rx.caller = m->caller;
+	ri->rx.k = m->k;
+	ri->rx.k.port = p->ent.ui;
 	ri->rx_got = true;
 	p->received++;
 	if (m->caller) {
 		struct thread_ipc *ci = &m->caller->ipc;
-		m->body = NULL;
+		m->k.body = NULL;
 		ri->rx_token = TOKEN(m->caller);
 		ci->call_state = CALL_RECEIVED;
 		ci->call_server = p->owner;
@@ -204,20 +209,19 @@ nc_ipcSend(long umsg, long uto)
 {
 	struct actor *a = caller_actor();
 	struct thread *r = NULL;
-	struct kmsg km;
 	struct kaddr to;
 	struct port *p;
 	struct msg *m;
 	u32 site;
 	long err;
 
-	if (copyin(&km, (uaddr_t)umsg, sizeof(km)) < 0 || copyin(&to, (uaddr_t)uto, sizeof(to)) < 0)
+	if (copyin(&to, (uaddr_t)uto, sizeof(to)) < 0)
 		return -K_EFAULT;
 	if (!mode_ok(to.mode))
 		return -K_EINVAL;
 	if (!(m = kmalloc(sizeof(*m))))
 		return -K_ENOMEM;
-	if ((err = stage(m, &km)) < 0) {
+	if ((err = stage(m, umsg)) < 0) {
 		kfree(m);
 		return err;
 	}
@@ -277,23 +281,17 @@ find_pending(struct actor *a, u64 token)
 static long
 copy_to_user(struct msg *m, long umsg, const struct kmsg *km, u64 token)
 {
-	size_t n = MIN((size_t)m->size, km->bodysize);
-	struct kmsg out;
+	size_t n = MIN(m->k.bodysize, km->bodysize);
 	long err = K_OK;
 
-	out.bodysize = m->size;
-	out.src = m->src;
-	out.protid = m->protid;
-	out.port = m->port;
-	out.reply = token;
-	out.flags = (token ? K_MSG_CALL : 0) | (m->size > km->bodysize ? K_MSG_CUT : 0);
-	memcpy(out.annex, m->annex, K_ANNEX_SIZE);
-	if ((n && copyout((uaddr_t)km->body, m->body, n) < 0) ||
-	    copyout((uaddr_t)umsg + KMSG_OUT, &out.bodysize, sizeof(out) - KMSG_OUT) < 0)
+	m->k.reply = token;
+	m->k.flags = (token ? K_MSG_CALL : 0) | (m->k.bodysize > km->bodysize ? K_MSG_CUT : 0);
+	if ((n && copyout((uaddr_t)km->body, m->k.body, n) < 0) ||
+	    copyout((uaddr_t)umsg + KMSG_OUT, &m->k.bodysize, sizeof(m->k) - KMSG_OUT) < 0)
 		err = -K_EFAULT;
-	if (m->body) {
-		kfree(m->body);
-		m->body = NULL;
+	if (m->k.body) {
+		kfree(m->k.body);
+		m->k.body = NULL;
 	}
 	return err;
 }
@@ -308,9 +306,9 @@ finish_call(struct thread *t, long r, long ureply, const struct kmsg *kr)
 	if (r == K_OK && ti->call_state == CALL_DONE) {
 		/* replied: the replier set it all before waking us */
 		ti->call_state = CALL_NONE;
-		if (ti->call.body) {
-			kfree(ti->call.body);
-			ti->call.body = NULL;
+		if (ti->call.k.body) {
+			kfree(ti->call.k.body);
+			ti->call.k.body = NULL;
 		}
 		return copy_to_user(m, ureply, kr, 0);
 	}
@@ -329,8 +327,8 @@ finish_call(struct thread *t, long r, long ureply, const struct kmsg *kr)
 	}
 	ti->call_state = CALL_NONE;
 	spin_unlock(&ipc_lock);
-	kfree(ti->call.body);
-	ti->call.body = NULL;
+	kfree(ti->call.k.body);
+	ti->call.k.body = NULL;
 	if (r != K_OK)
 		return r;
 	return copy_to_user(m, ureply, kr, 0);
@@ -342,19 +340,22 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 	struct thread *t = curthread(), *r;
 	struct thread_ipc *ti = &t->ipc;
 	struct actor *a = caller_actor();
-	struct kmsg km, kr;
+	struct kmsg kr;
 	struct kaddr to;
 	struct port *p = NULL;
 	u64 deadline = timeout > 0 ? time_ns() + (u64)timeout : 0;
 	u32 site;
 	long err;
 
-	if (copyin(&km, (uaddr_t)umsg, sizeof(km)) < 0 || copyin(&to, (uaddr_t)uto, sizeof(to)) < 0 ||
-	    copyin(&kr, (uaddr_t)ureply, KMSG_IN) < 0)
+	if (copyin(&to, (uaddr_t)uto, sizeof(to)) < 0)
 		return -K_EFAULT;
 	if (!mode_ok(to.mode) || to.mode == K_ADDR_BROADCAST || (timeout < 0 && timeout != K_NOTIMEOUT))
 		return -K_EINVAL;
-	if ((err = stage(&ti->call, &km)) < 0)
+	if (a->mode == K_ACTOR_SUPER && (err = lrpc_direct(a, umsg, &to, ureply)) != LRPC_SLOW)
+		return err;
+	if (copyin(&kr, (uaddr_t)ureply, KMSG_IN) < 0)
+		return -K_EFAULT;
+	if ((err = stage(&ti->call, umsg)) < 0)
 		return err;
 	for (;;) {
 		spin_lock(&ipc_lock);
@@ -362,8 +363,8 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 			break;
 		if (p->handler) {
 			err = lrpc(a, p, &ti->call, &kr, ureply);
-			kfree(ti->call.body);
-			ti->call.body = NULL;
+			kfree(ti->call.k.body);
+			ti->call.k.body = NULL;
 			return err;
 		}
 		if (p->queued < p->limit || waiting_receiver(p))
@@ -374,8 +375,8 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 		err = wait_room(t, p, timeout);
 		spin_unlock(&ipc_lock);
 		if (err < 0) {
-			kfree(ti->call.body);
-			ti->call.body = NULL;
+			kfree(ti->call.k.body);
+			ti->call.k.body = NULL;
 			return err;
 		}
 	}
@@ -383,8 +384,8 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 		spin_unlock(&ipc_lock);
 		if (err == 1)
 			err = site_send(site, &ti->call, &to);
-		kfree(ti->call.body);
-		ti->call.body = NULL;
+		kfree(ti->call.k.body);
+		ti->call.k.body = NULL;
 		return err;
 	}
 	ti->call_seq++;
@@ -453,12 +454,12 @@ reply_locked(struct actor *a, u64 token, struct msg *rm, long *err)
 	if ((*err = stamp(rm, a)) == K_OK && !(c = find_pending(a, token)))
 		*err = -K_EUNKNOWN;
 	if (*err != K_OK) {
-		if (rm->body)
-			kfree(rm->body);
+		if (rm->k.body)
+			kfree(rm->k.body);
 		return NULL;
 	}
-	c->ipc.reply = *rm;
-	c->ipc.reply.port = (struct kui){ 0, 0 };
+	c->ipc.reply.k = rm->k;
+	c->ipc.reply.k.port = (struct kui){ 0, 0 };
 	c->ipc.call_result = K_OK;
 	c->ipc.call_state = CALL_DONE;
 	return c;
@@ -519,8 +520,8 @@ receive(long umsg, const struct kmsg *km, const struct kui *pui, long timeout,
 		if (c)
 			complete(c, -K_ENOREPLY);
 		spin_unlock(&ipc_lock);
-		kfree(ti->rx.body);
-		ti->rx.body = NULL;
+		kfree(ti->rx.k.body);
+		ti->rx.k.body = NULL;
 		return -K_EABORT;
 	}
 	spin_unlock(&ipc_lock);
@@ -554,13 +555,10 @@ long
 nc_ipcReply(long token, long ureply)
 {
 	struct thread *c;
-	struct kmsg kr;
 	struct msg rm;
 	long err;
 
-	if (copyin(&kr, (uaddr_t)ureply, sizeof(kr)) < 0)
-		return -K_EFAULT;
-	if ((err = stage(&rm, &kr)) < 0)
+	if ((err = stage(&rm, ureply)) < 0)
 		return err;
 	spin_lock(&ipc_lock);
 	c = reply_locked(caller_actor(), (u64)token, &rm, &err);
@@ -573,19 +571,15 @@ nc_ipcReply(long token, long ureply)
 long
 nc_ipcReplyReceive(long token, long ureply, long umsg, long uport, long timeout)
 {
-	struct kmsg kr, km;
+	struct kmsg km;
 	struct kui pui;
 	struct msg rm;
 	long err;
 
 	if ((err = decode_receive(umsg, uport, &km, &pui, timeout)) < 0)
 		return err;
-	if (token) {
-		if (copyin(&kr, (uaddr_t)ureply, sizeof(kr)) < 0)
-			return -K_EFAULT;
-		if ((err = stage(&rm, &kr)) < 0)
-			return err;
-	}
+	if (token && (err = stage(&rm, ureply)) < 0)
+		return err;
 	return receive(umsg, &km, uport ? &pui : NULL, timeout, token ? &rm : NULL, (u64)token);
 }
 
@@ -597,8 +591,8 @@ msg_fail_queued(struct port *p)
 		struct msg *m = list_entry(p->queue.next, struct msg, link);
 		list_del(&m->link);
 		if (m->caller) {
-			kfree(m->body);
-			m->body = NULL;
+			kfree(m->k.body);
+			m->k.body = NULL;
 			complete(m->caller, -K_ENOREPLY);
 		} else {
 			msg_free(m);

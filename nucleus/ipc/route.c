@@ -104,12 +104,12 @@ msg_clone(const struct msg *m)
 	if (!c)
 		return NULL;
 	*c = *m;
-	if (m->size && !(c->body = kmalloc(m->size))) {
+	if (m->k.bodysize && !(c->k.body = kmalloc(m->k.bodysize))) {
 		kfree(c);
 		return NULL;
 	}
-	if (m->size)
-		memcpy(c->body, m->body, m->size);
+	if (m->k.bodysize)
+		memcpy(c->k.body, m->k.body, m->k.bodysize);
 	return c;
 }
 

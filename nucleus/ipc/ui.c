@@ -92,12 +92,6 @@ group_name(const struct kui *key, struct kui *name)
 	name->stamp = out[1];
 }
 
-bool
-ui_valid(const struct kui *ui, int type)
-{
-	return K_UI_TYPEOF(ui) == type && (K_UI_SITEOF(ui) != 0) != !!(ui->head & K_UI_BUILT);
-}
-
 void
 ui_insert(struct uient *e)
 {

@@ -129,7 +129,7 @@ thread_make_ready(struct thread *t)
 }
 
 /* Locks the run queue of the cpu t is on; t->cpu stays put while held. */
-static struct runq *
+static inline struct runq *
 lock_rq_of(struct thread *t)
 {
 	for (;;) {
@@ -265,9 +265,14 @@ sched_finish_switch(void)
 	struct cpu *c = mycpu();
 	struct thread *mig = NULL;
 
+	/* interrupts are off: the run-queue lock is still held */
+	if (likely(list_empty(&c->dead) && !c->migrate)) {
+		spin_unlock(&c->rq.lock);
+		return;
+	}
 	push_off();
 	spin_unlock(&c->rq.lock);
-	if (!list_empty(&c->dead) || c->migrate) {
+	{
 		mig = c->migrate;
 		c->migrate = NULL;
 		reap_dead(c);

@@ -29,8 +29,8 @@ struct spinlock {
 void spin_init(struct spinlock *l, const char *name);
 bool spin_trylock(struct spinlock *l);
 bool spin_held(const struct spinlock *l);	/* by this processor */
-void spin_wait(struct spinlock *l);		/* contended: spins, then takes it */
-_Noreturn void pop_off_fail(void);
+__attribute__((cold)) void spin_wait(struct spinlock *l);	/* contended: spins, then takes it */
+__attribute__((cold)) _Noreturn void pop_off_fail(void);
 
 /* An int field of this processor's struct cpu, by its offset (asm.h):
  * one instruction, so safe with interrupts on. */

@@ -250,9 +250,9 @@ thread_resume(struct thread *t)
 	return r;
 }
 
-/* Runs before every return to actor code: deletion and suspension. */
+/* thread_boundary found the thread deleted or suspended. */
 void
-thread_boundary(void)
+thread_boundary_slow(void)
 {
 	struct thread *t = curthread();
 

@@ -240,7 +240,7 @@ rgn_free_all(struct actor *a)
 }
 
 /* The part of the address space the calling actor may name. */
-static bool
+bool
 caller_range_ok(uaddr_t p, size_t n)
 {
 	struct thread *t = curthread();

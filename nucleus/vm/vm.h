@@ -26,6 +26,7 @@ void rgn_free_all(struct actor *a);
 
 /* Copies to or from the current actor's memory (or a supervisor actor's):
  * the range is checked against the caller's half of the address space. */
+bool caller_range_ok(uaddr_t p, size_t n);	/* the calling actor may name it */
 long copyin(void *dst, uaddr_t src, size_t n);
 long copyout(uaddr_t dst, const void *src, size_t n);
 long copyin_str(char *dst, uaddr_t src, size_t max);	/* length or error */

@@ -35,8 +35,10 @@ struct cpu;
 void cpu_init_bsp(void);
 void cpu_init_this(struct cpu *c);	/* GDT, TSS, IDT, MSRs of this CPU */
 void cpu_set_kstack(struct cpu *c, u64 top);
-void fpu_save(void *area);		/* 512 bytes, 16-aligned */
-void fpu_restore(const void *area);
+static inline void fpu_save(void *area)	/* 512 bytes, 16-aligned */
+{ __asm__ volatile("fxsave64 (%0)" :: "r"(area) : "memory"); }
+static inline void fpu_restore(const void *area)
+{ __asm__ volatile("fxrstor64 (%0)" :: "r"(area) : "memory"); }
 void fpu_init_area(void *area);
 extern bool cpu_has_pcid, cpu_has_nx;
 

@@ -133,6 +133,4 @@ cpu_set_kstack(struct cpu *c, u64 top)
 	c->tss.rsp[0] = top;
 }
 
-void fpu_save(void *area) { __asm__ volatile("fxsave64 (%0)" :: "r"(area) : "memory"); }
-void fpu_restore(const void *area) { __asm__ volatile("fxrstor64 (%0)" :: "r"(area) : "memory"); }
 void fpu_init_area(void *area) { memcpy(area, fpu_default, 512); }
