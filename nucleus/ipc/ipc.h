@@ -128,6 +128,7 @@ long broadcast(struct msg *m, const struct kaddr *to);
 long lrpc(struct actor *a, struct port *p, struct msg *m, const struct kmsg *kr, long ureply);
 #define LRPC_SLOW	1	/* lrpc_direct: not for it, take the general path */
 long lrpc_direct(struct actor *a, long umsg, const struct kaddr *to, long ureply);
+void call_complete(struct thread *t, long result);
 void msg_fail_queued(struct port *p);
 void msg_abort_receivers(struct actor *a, struct port *p);
 void msg_fail_pending(struct actor *a);

@@ -17,8 +17,7 @@
  * thread of it replies with the token it got (a thread id and a call
  * sequence number, so a stale token finds nothing).
  * Where a message goes is in route.c, lightweight RPC in lrpc.c.
- * Entry points: nc_ipc*, deliver, msg_fail_queued, msg_fail_pending,
- * msg_abort_receivers, msg_free.
+ * Entry points: nc_ipc*, deliver, call_complete, msg_free.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -246,8 +245,8 @@ nc_ipcSend(long umsg, long uto)
 }
 
 /* Wakes caller t with its call done; ipc_lock held. */
-static void
-complete(struct thread *t, long result)
+void
+call_complete(struct thread *t, long result)
 {
 	t->ipc.call_result = result;
 	t->ipc.call_state = CALL_DONE;
@@ -436,7 +435,7 @@ to_user(struct thread *t, struct actor *a, long umsg, const struct kmsg *km)
 		struct thread *c;
 		spin_lock(&ipc_lock);
 		if ((c = find_pending(a, t->ipc.rx_token)) != NULL)
-			complete(c, -K_ENOREPLY);
+			call_complete(c, -K_ENOREPLY);
 		spin_unlock(&ipc_lock);
 	}
 	return err;
@@ -518,7 +517,7 @@ receive(long umsg, const struct kmsg *km, const struct kui *pui, long timeout,
 	if (t->killed) {			/* got it, but is being deleted */
 		struct thread *c = ti->rx.caller ? find_pending(a, ti->rx_token) : NULL;
 		if (c)
-			complete(c, -K_ENOREPLY);
+			call_complete(c, -K_ENOREPLY);
 		spin_unlock(&ipc_lock);
 		kfree(ti->rx.k.body);
 		ti->rx.k.body = NULL;
@@ -581,48 +580,4 @@ nc_ipcReplyReceive(long token, long ureply, long umsg, long uport, long timeout)
 	if (token && (err = stage(&rm, ureply)) < 0)
 		return err;
 	return receive(umsg, &km, uport ? &pui : NULL, timeout, token ? &rm : NULL, (u64)token);
-}
-
-/* Port p goes: queued calls fail, one-way messages are dropped. */
-void
-msg_fail_queued(struct port *p)
-{
-	while (!list_empty(&p->queue)) {
-		struct msg *m = list_entry(p->queue.next, struct msg, link);
-		list_del(&m->link);
-		if (m->caller) {
-			kfree(m->k.body);
-			m->k.body = NULL;
-			complete(m->caller, -K_ENOREPLY);
-		} else {
-			msg_free(m);
-		}
-	}
-	p->queued = 0;
-}
-
-/* Actor a ended: calls it received and did not answer fail. */
-void
-msg_fail_pending(struct actor *a)
-{
-	while (!list_empty(&a->ipc.pending)) {
-		struct thread_ipc *ti = list_entry(a->ipc.pending.next, struct thread_ipc, pend_link);
-		list_del(&ti->pend_link);
-		complete(container_of(ti, struct thread, ipc), -K_ENOREPLY);
-	}
-}
-
-/* Threads of a waiting on p alone stop waiting (p is deleted or leaves). */
-void
-msg_abort_receivers(struct actor *a, struct port *p)
-{
-	struct list *it, *nx;
-
-	list_for_each_safe(it, nx, &a->ipc.receivers) {
-		struct thread_ipc *ti = list_entry(it, struct thread_ipc, rx_link);
-		if (ti->rx_port == p) {
-			list_del(&ti->rx_link);
-			thread_wake(container_of(ti, struct thread, ipc), -K_EABORT);
-		}
-	}
 }

@@ -3,10 +3,12 @@
  * Ports and port groups: creation, deletion, migration between actors,
  * the enabled set an actor receives from, queue limits; groups named by
  * a one-way function of their key, whose members change only with the
- * key; the IPC state of actors and what happens to it when they end.
+ * key; the IPC state of actors and what happens to it when they end
+ * (queued and received calls fail, receivers stop waiting).
  * Entry points: the nc_port*, nc_grp*, nc_actorSetProtId, nc_actorUi
  * decoders, ipc_actor_init, ipc_actor_gone, ipc_thread_init,
- * port_of_caller, port_dequeued.
+ * port_of_caller, port_dequeued, msg_fail_queued, msg_fail_pending,
+ * msg_abort_receivers.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -520,4 +522,48 @@ ipc_actor_gone(struct actor *a)
 		group_destroy(list_entry(ai->groups.next, struct group, alink));
 	msg_fail_pending(a);
 	spin_unlock(&ipc_lock);
+}
+
+/* Port p goes: queued calls fail, one-way messages are dropped. */
+void
+msg_fail_queued(struct port *p)
+{
+	while (!list_empty(&p->queue)) {
+		struct msg *m = list_entry(p->queue.next, struct msg, link);
+		list_del(&m->link);
+		if (m->caller) {
+			kfree(m->k.body);
+			m->k.body = NULL;
+			call_complete(m->caller, -K_ENOREPLY);
+		} else {
+			msg_free(m);
+		}
+	}
+	p->queued = 0;
+}
+
+/* Actor a ended: calls it received and did not answer fail. */
+void
+msg_fail_pending(struct actor *a)
+{
+	while (!list_empty(&a->ipc.pending)) {
+		struct thread_ipc *ti = list_entry(a->ipc.pending.next, struct thread_ipc, pend_link);
+		list_del(&ti->pend_link);
+		call_complete(container_of(ti, struct thread, ipc), -K_ENOREPLY);
+	}
+}
+
+/* Threads of a waiting on p alone stop waiting (p is deleted or leaves). */
+void
+msg_abort_receivers(struct actor *a, struct port *p)
+{
+	struct list *it, *nx;
+
+	list_for_each_safe(it, nx, &a->ipc.receivers) {
+		struct thread_ipc *ti = list_entry(it, struct thread_ipc, rx_link);
+		if (ti->rx_port == p) {
+			list_del(&ti->rx_link);
+			thread_wake(container_of(ti, struct thread, ipc), -K_EABORT);
+		}
+	}
 }
