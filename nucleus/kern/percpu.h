@@ -10,6 +10,7 @@
 #include <kern/types.h>
 #include <kern/spinlock.h>
 #include <kern/sched.h>
+#include <kern/thread.h>
 #include "arch.h"
 #include "asm.h"
 
@@ -80,6 +81,16 @@ static inline int
 mycpu_irq_depth(void)
 {
 	return percpu_int(CPU_IRQDEPTH);
+}
+
+/* Before every return to actor code: deletion and suspension. */
+static inline void
+thread_boundary(void)
+{
+	struct thread *t = curthread();
+
+	if (unlikely(t->killed || t->suspend))
+		thread_boundary_slow();
 }
 
 void ap_main(int cpu_index);

@@ -77,17 +77,6 @@ _Noreturn void thread_exit(void);
 void thread_kill(struct thread *t);		/* with thread_lock held */
 long thread_suspend(struct thread *t);
 long thread_resume(struct thread *t);
-void thread_boundary_slow(void);
-
-/* Before every return to actor code: deletion and suspension. */
-static inline void
-thread_boundary(void)
-{
-	struct thread *t;
-
-	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(t) : "i"(CPU_CURRENT));
-	if (unlikely(t->killed || t->suspend))
-		thread_boundary_slow();
-}
+void thread_boundary_slow(void);		/* thread_boundary (percpu.h) */
 
 #endif
