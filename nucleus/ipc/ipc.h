@@ -47,6 +47,11 @@ void group_name(const struct kui *key, struct kui *name);
 /* A message staged in the nucleus: the struct kmsg the receiver will get
  * (its body a nucleus copy, kmalloc'd and owned; src and protid stamped),
  * so a receive copies it out from bodysize on in one piece. */
+/* The part of a struct kmsg the nucleus reads from a receive or reply
+ * buffer (body, bodysize), and the part it writes back (bodysize on). */
+#define KMSG_IN		offsetof(struct kmsg, src)
+#define KMSG_OUT	offsetof(struct kmsg, bodysize)
+
 struct msg {
 	struct list link;		/* on port->queue */
 	struct thread *caller;		/* a call: the thread that waits */

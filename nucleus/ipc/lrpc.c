@@ -25,6 +25,18 @@
 #include <vm/vm.h>
 #include <ipc/ipc.h>
 
+/* The nucleus's part of a handler's reply: flags (cut to the caller's
+ * buffer of cap bytes?) and the stamps of the owner. */
+static void
+stamp_reply(struct kmsg *rep, const struct actor *owner, unsigned long cap)
+{
+	rep->flags = rep->bodysize > cap ? K_MSG_CUT : 0;
+	rep->src = owner->ipc.ui;
+	rep->protid = owner->ipc.protid;
+	rep->port = (struct kui){ 0, 0 };
+	rep->reply = 0;
+}
+
 /* Runs fn for the call m on this thread, acting for owner. */
 static long
 run(struct actor *a, kport_handler_t fn, void *arg, struct actor *owner,
@@ -53,11 +65,7 @@ run(struct actor *a, kport_handler_t fn, void *arg, struct actor *owner,
 		fpu_restore(fpu);
 	if (err == K_OK) {
 		size_t n = MIN(rep.bodysize, cap);
-		rep.flags = rep.bodysize > cap ? K_MSG_CUT : 0;
-		rep.src = owner->ipc.ui;
-		rep.protid = owner->ipc.protid;
-		rep.port = (struct kui){ 0, 0 };
-		rep.reply = 0;
+		stamp_reply(&rep, owner, cap);
 		if (user && n && copyout((uaddr_t)kr->body, rep.body, n) < 0)
 			err = -K_EFAULT;
 	}
@@ -142,11 +150,7 @@ lrpc_direct(struct actor *a, long umsg, const struct kaddr *to, long ureply)
 	actor_put(owner);
 	if (err != K_OK)
 		return err;
-	rep.flags = rep.bodysize > cap ? K_MSG_CUT : 0;
-	rep.src = owner->ipc.ui;
-	rep.protid = owner->ipc.protid;
-	rep.port = (struct kui){ 0, 0 };
-	rep.reply = 0;
-	return copyout((uaddr_t)ureply + offsetof(struct kmsg, bodysize), &rep.bodysize,
-		       sizeof(rep) - offsetof(struct kmsg, bodysize)) < 0 ? -K_EFAULT : K_OK;
+	stamp_reply(&rep, owner, cap);
+	return copyout((uaddr_t)ureply + KMSG_OUT, &rep.bodysize, sizeof(rep) - KMSG_OUT) < 0 ?
+	       -K_EFAULT : K_OK;
 }

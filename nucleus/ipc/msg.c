@@ -270,11 +270,6 @@ find_pending(struct actor *a, u64 token)
 	return NULL;
 }
 
-/* The part of a struct kmsg the nucleus reads from a receive or reply
- * buffer (body, bodysize), and the part it writes (bodysize on). */
-#define KMSG_IN		offsetof(struct kmsg, src)
-#define KMSG_OUT	offsetof(struct kmsg, bodysize)
-
 /* A received message or reply m to the actor's struct at umsg (km: its
  * body buffer); frees m's body. */
 static long
@@ -302,32 +297,29 @@ finish_call(struct thread *t, long r, long ureply, const struct kmsg *kr)
 	struct thread_ipc *ti = &t->ipc;
 	struct msg *m = &ti->reply;
 
-	if (r == K_OK && ti->call_state == CALL_DONE) {
-		/* replied: the replier set it all before waking us */
-		ti->call_state = CALL_NONE;
-		if (ti->call.k.body) {
-			kfree(ti->call.k.body);
-			ti->call.k.body = NULL;
+	/* Replied (woken with K_OK, CALL_DONE): the replier set it all before
+	 * waking us.  Else withdraw whatever is left of the call. */
+	if (r != K_OK || ti->call_state != CALL_DONE) {
+		spin_lock(&ipc_lock);
+		switch (ti->call_state) {
+		case CALL_DONE:
+			r = ti->call_result;
+			break;
+		case CALL_QUEUED:
+			list_del(&ti->call.link);
+			port_dequeued(ti->call_port);
+			break;
+		case CALL_RECEIVED:
+			list_del(&ti->pend_link);
+			break;
 		}
-		return copy_to_user(m, ureply, kr, 0);
+		spin_unlock(&ipc_lock);
 	}
-	spin_lock(&ipc_lock);
-	switch (ti->call_state) {
-	case CALL_DONE:
-		r = ti->call_result;
-		break;
-	case CALL_QUEUED:
-		list_del(&ti->call.link);
-		port_dequeued(ti->call_port);
-		break;
-	case CALL_RECEIVED:
-		list_del(&ti->pend_link);
-		break;
+	ti->call_state = CALL_NONE;		/* nobody else refers to the call now */
+	if (ti->call.k.body) {
+		kfree(ti->call.k.body);
+		ti->call.k.body = NULL;
 	}
-	ti->call_state = CALL_NONE;
-	spin_unlock(&ipc_lock);
-	kfree(ti->call.k.body);
-	ti->call.k.body = NULL;
 	if (r != K_OK)
 		return r;
 	return copy_to_user(m, ureply, kr, 0);

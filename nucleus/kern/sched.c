@@ -48,8 +48,8 @@ update_level(struct thread *t)
 {
 	u64 now;
 
-	if (K_PRIO_CLASS(t->prio) == K_CLASS_RT) {
-		t->level = RT_LEVEL0 + (int)K_PRIO_LEVEL(t->prio);
+	if (K_PRIO_CLASS(t->prio) == K_CLASS_RT) {	/* no usage to decay */
+		t->level = sched_level_of(t->prio, 0);
 		return;
 	}
 	now = time_ns() / 1000000000UL;
@@ -144,26 +144,40 @@ lock_rq_of(struct thread *t)
 
 enum { WAKE_LOST, WAKE_AWAKE, WAKE_OURS };
 
-/* Wins t's wake-up with `result` (or WAKE_LOST: another waker did).  If t
- * sleeps, takes it (WAKE_OURS: off every queue, state WAKING, *blocked
- * false if it was suspended); else it will see the result (WAKE_AWAKE). */
-static int
-claim(struct thread *t, long result, bool *blocked)
+/* Wins t's wake-up with `result`: NULL if another waker did, else t's
+ * run queue, locked, so that t's state and cpu stay put. */
+static inline struct runq *
+win_wake(struct thread *t, long result)
 {
 	long pending = WAIT_PENDING;
-	struct runq *rq;
-	bool asleep;
 
 	if (!__atomic_compare_exchange_n(&t->wake_result, &pending, result, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return NULL;
+	return lock_rq_of(t);
+}
+
+static inline bool
+asleep(const struct thread *t)
+{
+	return t->state == K_TS_BLOCKED || t->state == K_TS_SUSPENDED;
+}
+
+/* Wins t's wake-up (or WAKE_LOST: another waker did).  If t sleeps, takes
+ * it (WAKE_OURS: off every queue, state WAKING); else it will see the
+ * result (WAKE_AWAKE). */
+static int
+claim(struct thread *t, long result)
+{
+	struct runq *rq = win_wake(t, result);
+	bool ours;
+
+	if (!rq)
 		return WAKE_LOST;
-	rq = lock_rq_of(t);
-	*blocked = t->state == K_TS_BLOCKED;
-	asleep = *blocked || t->state == K_TS_SUSPENDED;
-	if (asleep)
+	if ((ours = asleep(t)))
 		t->state = K_TS_WAKING;
 	spin_unlock(&rq->lock);
-	if (!asleep)
+	if (!ours)
 		return WAKE_AWAKE;
 	update_level(t);
 	return WAKE_OURS;
@@ -172,9 +186,7 @@ claim(struct thread *t, long result, bool *blocked)
 bool
 thread_wake(struct thread *t, long result)
 {
-	bool blocked;
-
-	switch (claim(t, result, &blocked)) {
+	switch (claim(t, result)) {
 	case WAKE_LOST:
 		return false;
 	case WAKE_OURS:
@@ -345,25 +357,19 @@ long
 thread_handoff(struct thread *t, long result)
 {
 	struct thread *me = curthread();
-	long pending = WAIT_PENDING;
 	struct runq *rq;
 	struct cpu *c;
-	bool blocked;
 
-	if (!__atomic_compare_exchange_n(&t->wake_result, &pending, result, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return thread_block_state(K_TS_BLOCKED);
 	push_off();
 	c = mycpu();
-	rq = lock_rq_of(t);
-	blocked = t->state == K_TS_BLOCKED;
-	if (!blocked && t->state != K_TS_SUSPENDED) {	/* awake: it sees the result */
-		spin_unlock(&rq->lock);
+	if (!(rq = win_wake(t, result)) || !asleep(t)) {	/* lost, or awake: it sees the result */
+		if (rq)
+			spin_unlock(&rq->lock);
 		pop_off();
 		return thread_block_state(K_TS_BLOCKED);
 	}
 	update_level(t);
-	if (blocked && (t->cpumask & (1UL << c->id))) {
+	if (t->state == K_TS_BLOCKED && (t->cpumask & (1UL << c->id))) {
 		if (rq != &c->rq) {
 			t->state = K_TS_WAKING;
 			spin_unlock(&rq->lock);
