@@ -124,6 +124,21 @@ void ipc_thread_init(struct thread *t);
 /* port.c, used by msg.c */
 struct port *port_of_caller(const struct kui *ui, struct actor *a, long *err);
 void port_dequeued(struct port *p);
+void port_wake_room(struct port *p, bool all);
+
+/*
+ * Callers waiting for room in p's queue are woken one at a time, each
+ * when there is room: by a message leaving the queue, a raised limit, or
+ * the caller woken before it having delivered (to a receiver, not the
+ * queue, or into a queue with places to spare), so no caller sleeps
+ * while there is room for it.  ipc_lock held.
+ */
+static inline void
+port_room(struct port *p)
+{
+	if (!list_empty(&p->room) && p->queued < p->limit)
+		port_wake_room(p, false);
+}
 struct group *group_lookup(const struct kui *name);
 
 /* msg.c, route.c, lrpc.c: messages, where they go, lightweight RPC */

@@ -184,16 +184,17 @@ deliver(struct port *p, struct msg *m, struct thread **woken)
 	if (r) {
 		list_del(&r->ipc.rx_link);
 		take(r, m, p);
-		return K_OK;
-	}
-	if (p->queued >= p->limit)
+	} else if (p->queued < p->limit) {
+		list_add_tail(&p->queue, &m->link);
+		p->queued++;
+		if (m->caller) {
+			m->caller->ipc.call_state = CALL_QUEUED;
+			m->caller->ipc.call_port = p;
+		}
+	} else {
 		return -K_ELIMIT;
-	list_add_tail(&p->queue, &m->link);
-	p->queued++;
-	if (m->caller) {
-		m->caller->ipc.call_state = CALL_QUEUED;
-		m->caller->ipc.call_port = p;
 	}
+	port_room(p);		/* a caller woken for room may have used none */
 	return K_OK;
 }
 

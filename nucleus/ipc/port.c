@@ -71,8 +71,8 @@ port_of_caller(const struct kui *ui, struct actor *a, long *err)
 
 /* Callers waiting for room in p's queue: the first that can take the
  * freed place (all of them if p goes). */
-static void
-wake_room(struct port *p, bool all)
+void
+port_wake_room(struct port *p, bool all)
 {
 	while (!list_empty(&p->room)) {
 		struct thread_ipc *ti = list_entry(p->room.next, struct thread_ipc, room_link);
@@ -87,7 +87,7 @@ void
 port_dequeued(struct port *p)
 {
 	p->queued--;
-	wake_room(p, false);
+	port_room(p);
 }
 
 static void
@@ -108,7 +108,7 @@ port_destroy(struct port *p)
 	disable(p);
 	msg_fail_queued(p);
 	msg_abort_receivers(p->owner, p);
-	wake_room(p, true);		/* they find it gone */
+	port_wake_room(p, true);	/* they find it gone */
 	kfree(p);
 }
 
@@ -227,6 +227,7 @@ static long
 do_limit(struct port *p, long limit)
 {
 	p->limit = (int)limit;
+	port_room(p);
 	return K_OK;
 }
 

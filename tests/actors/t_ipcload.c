@@ -22,7 +22,7 @@
 
 static struct kui port;
 static unsigned long seen[(NTOTAL + 63) / 64];
-static long served, dups, strays, reported, client_good, client_bad;
+static long served, dups, strays, reported, client_good, client_bad, err_reports;
 static ksem_t all_reported, gone;	/* gone: a server thread or the sampler ended */
 static unsigned long heap_peak;
 static int sampling_done;
@@ -53,6 +53,10 @@ do_done(struct kmsg *req, struct kmsg *reply, void *ctx)
 {
 	ADD(client_good, (long)req->annex[2]);
 	ADD(client_bad, (long)req->annex[3]);
+	if (req->annex[3] != 0 && ADD(err_reports, 1) <= 5)
+		kprintf("ipcload: client %lu: %lu bad replies, the first %ld (%s)\n", req->annex[1],
+			req->annex[3], (long)req->annex[4],
+			(long)req->annex[4] < 0 ? kerrName((long)req->annex[4]) : "wrong answer");
 	if (ADD(reported, 1) == NCLIENTS)
 		semV(&all_reported);
 	return K_OK;

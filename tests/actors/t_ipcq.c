@@ -3,7 +3,8 @@
  * t_ipcq: port queues.  A thousand messages come out in order; a full
  * queue drops one-way messages (-K_ELIMIT, counted in portStat) and makes
  * a call wait for room, until its timeout or until the receiver takes a
- * message; portDelete drops queued messages, fails a queued call with
+ * message; callers waiting for room all come in turn, and when the limit
+ * is raised; portDelete drops queued messages, fails a queued call with
  * -K_ENOREPLY and aborts a waiting receive (-K_EABORT); a port migrated
  * to another actor (t_ipcpeer) takes its queued messages along, leaves
  * our enabled set, aborts our receive on it and becomes the other's
@@ -96,6 +97,57 @@ full(void)
 	portStat(&p, &st);
 	CHECK_EQ(st.dropped, 1);
 	CHECK_EQ(st.queued, 0);
+	portDelete(&p);
+}
+
+/*
+ * Callers waiting for room are woken one at a time, each passing the turn
+ * on when it delivered: the first woken here finds this thread (above the
+ * callers in priority) waiting to receive and goes straight to it, using
+ * no place in the queue, yet the others must still come.  A raised limit
+ * wakes a waiting caller too.
+ */
+static void
+room_relay(void)
+{
+	static struct bg b[4];
+	struct kmsg m, r = { 0 };
+	struct kui p;
+
+	portCreate(NULL, &p);
+	CHECK_EQ(portSetLimit(&p, 1), K_OK);
+	CHECK_EQ(send_words(&p, OP_DATA, 0, 0, 0), K_OK);
+	for (int i = 0; i < 3; i++)
+		bg_start(&b[i], 0, &p, OP_ECHO, 5 * SEC);
+	threadSleep(20 * MS);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(bg_wait(&b[i], 0), -K_EBUSY);		/* all wait for room */
+	CHECK_EQ(threadSetPrio(threadSelf(), K_PRIO_RT(1)), K_OK);
+	CHECK_EQ(recv_msg(&m, &p, 0), K_OK);			/* room for one */
+	CHECK_EQ(m.annex[0], OP_DATA);
+	for (int i = 0; i < 3; i++) {
+		long err = recv_msg(&m, &p, 2 * SEC);
+		CHECK(err == K_OK, "call %d of 3: %s", i + 1, kerrName(err));
+		if (err != K_OK)
+			break;
+		CHECK_EQ(m.annex[0], OP_ECHO);
+		CHECK_EQ(ipcReply(m.reply, &r), K_OK);
+	}
+	CHECK_EQ(threadSetPrio(threadSelf(), K_PRIO_TS(0)), K_OK);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(bg_wait(&b[i], 5 * SEC), K_OK);
+
+	CHECK_EQ(send_words(&p, OP_DATA, 0, 0, 0), K_OK);	/* full again */
+	bg_start(&b[3], 0, &p, OP_ECHO, 5 * SEC);
+	threadSleep(20 * MS);
+	CHECK_EQ(bg_wait(&b[3], 0), -K_EBUSY);
+	CHECK_EQ(portSetLimit(&p, 2), K_OK);			/* room: it queues */
+	CHECK_EQ(wait_queued(&p, 2), 2);
+	CHECK_EQ(recv_msg(&m, &p, 0), K_OK);
+	CHECK_EQ(recv_msg(&m, &p, 0), K_OK);
+	CHECK_EQ(m.annex[0], OP_ECHO);
+	CHECK_EQ(ipcReply(m.reply, &r), K_OK);
+	CHECK_EQ(bg_wait(&b[3], 5 * SEC), K_OK);
 	portDelete(&p);
 }
 
@@ -197,6 +249,7 @@ main(void)
 	sysInfo(&before);
 	in_order();
 	full();
+	room_relay();
 	deletion();
 	migration();
 	waits();
