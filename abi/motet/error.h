@@ -27,6 +27,7 @@ typedef enum kerr {
 	K_ENOMEMBER = 16,	/* a port group has no reachable member */
 	K_EUNREACH = 17,	/* the destination's site cannot be reached */
 	K_ENOREPLY = 18,	/* the server ended or the port went away before replying */
+	K_EIO = 19,		/* a mapper could not read or write the data */
 	K_NERR
 } kerr_t;
 

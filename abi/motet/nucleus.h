@@ -11,6 +11,7 @@
 #include <motet/error.h>
 #include <motet/context.h>
 #include <motet/ipc.h>
+#include <motet/vm.h>
 
 /* Timeouts are in nanoseconds.  */
 #define K_NOTIMEOUT	(-1L)	/* wait forever */

@@ -125,6 +125,7 @@ void ipc_thread_init(struct thread *t);
 struct port *port_of_caller(const struct kui *ui, struct actor *a, long *err);
 void port_dequeued(struct port *p);
 void port_wake_room(struct port *p, bool all);
+bool ipc_port_owned(const struct kui *ui, struct actor *a);
 
 /*
  * Callers waiting for room in p's queue are woken one at a time, each
@@ -149,6 +150,8 @@ long lrpc(struct actor *a, struct port *p, struct msg *m, const struct kmsg *kr,
 #define LRPC_SLOW	1	/* lrpc_direct: not for it, take the general path */
 long lrpc_direct(struct actor *a, long umsg, const struct kaddr *to, long ureply);
 void call_complete(struct thread *t, long result);
+void ipc_kcall_init(void);
+long ipc_kcall(const struct kui *port, const struct kmsg *req, struct kmsg *rep, long timeout);
 void msg_fail_queued(struct port *p);
 void msg_abort_receivers(struct actor *a, struct port *p);
 void msg_fail_pending(struct actor *a);

@@ -291,12 +291,12 @@ copy_to_user(struct msg *m, long umsg, const struct kmsg *km, u64 token)
 	return err;
 }
 
-/* The caller after its wait: the reply, or withdraw the request. */
+/* The caller after its wait: K_OK with its reply in t->ipc.reply, or the
+ * error, the request withdrawn. */
 static long
-finish_call(struct thread *t, long r, long ureply, const struct kmsg *kr)
+end_call(struct thread *t, long r)
 {
 	struct thread_ipc *ti = &t->ipc;
-	struct msg *m = &ti->reply;
 
 	/* Replied (woken with K_OK, CALL_DONE): the replier set it all before
 	 * waking us.  Else withdraw whatever is left of the call. */
@@ -321,9 +321,61 @@ finish_call(struct thread *t, long r, long ureply, const struct kmsg *kr)
 		kfree(ti->call.k.body);
 		ti->call.k.body = NULL;
 	}
-	if (r != K_OK)
-		return r;
-	return copy_to_user(m, ureply, kr, 0);
+	return r;
+}
+
+enum { POST_DONE, POST_REMOTE, POST_HANDLER };
+
+/*
+ * Puts t's staged call on its way to `to`, from actor a, waiting for room
+ * while the port's queue is full: POST_DONE, delivered (*r: a receiver to
+ * hand off to), or an error; POST_REMOTE, for another site (*site);
+ * POST_HANDLER, for the handler of port *pp, with ipc_lock held.
+ */
+static long
+post_call(struct thread *t, struct actor *a, const struct kaddr *to, long timeout,
+	  u64 deadline, struct port **pp, u32 *site, struct thread **r)
+{
+	struct thread_ipc *ti = &t->ipc;
+	struct port *p;
+	long err;
+
+	for (;;) {
+		spin_lock(&ipc_lock);
+		if ((err = stamp(&ti->call, a)) < 0 || (err = resolve(to, &p, site)) != K_OK)
+			break;
+		if (p->handler) {
+			*pp = p;
+			return POST_HANDLER;
+		}
+		if (p->queued < p->limit || waiting_receiver(p))
+			break;
+		/* full: wait for room, then look again */
+		if (timeout > 0 && (timeout = (long)(deadline - time_ns())) <= 0)
+			timeout = 0;
+		err = wait_room(t, p, timeout);
+		spin_unlock(&ipc_lock);
+		if (err < 0)
+			return err;
+	}
+	if (err != K_OK) {
+		spin_unlock(&ipc_lock);
+		return err == 1 ? POST_REMOTE : err;
+	}
+	ti->call_seq++;
+	ti->call.caller = t;
+	prepare_wait(t);
+	deliver(p, &ti->call, r);
+	spin_unlock(&ipc_lock);
+	return POST_DONE;
+}
+
+static long
+time_left(long timeout, u64 deadline)
+{
+	if (timeout > 0 && (timeout = (long)(deadline - time_ns())) <= 0)
+		timeout = 0;
+	return timeout;
 }
 
 long
@@ -349,45 +401,95 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 		return -K_EFAULT;
 	if ((err = stage(&ti->call, umsg)) < 0)
 		return err;
-	for (;;) {
-		spin_lock(&ipc_lock);
-		if ((err = stamp(&ti->call, a)) < 0 || (err = resolve(&to, &p, &site)) != K_OK)
-			break;
-		if (p->handler) {
-			err = lrpc(a, p, &ti->call, &kr, ureply);
-			kfree(ti->call.k.body);
-			ti->call.k.body = NULL;
+	switch ((err = post_call(t, a, &to, timeout, deadline, &p, &site, &r))) {
+	case POST_DONE:
+		if ((err = end_call(t, block(t, time_left(timeout, deadline), r))) != K_OK)
 			return err;
-		}
-		if (p->queued < p->limit || waiting_receiver(p))
-			break;
-		/* full: wait for room, then look again */
-		if (timeout > 0 && (timeout = (long)(deadline - time_ns())) <= 0)
-			timeout = 0;
-		err = wait_room(t, p, timeout);
-		spin_unlock(&ipc_lock);
-		if (err < 0) {
-			kfree(ti->call.k.body);
-			ti->call.k.body = NULL;
-			return err;
-		}
+		return copy_to_user(&ti->reply, ureply, &kr, 0);
+	case POST_REMOTE:
+		err = site_send(site, &ti->call, &to);
+		break;
+	case POST_HANDLER:
+		err = lrpc(a, p, &ti->call, &kr, ureply);
+		break;
 	}
-	if (err != K_OK) {
+	kfree(ti->call.k.body);
+	ti->call.k.body = NULL;
+	return err;
+}
+
+/* The nucleus as a sender: its own actor UI, protection id K_PROTID_NUCLEUS. */
+static struct actor nucleus_sender;
+
+void
+ipc_kcall_init(void)
+{
+	nucleus_sender.ipc.ui = ui_new(K_UI_ACTOR);
+	nucleus_sender.ipc.protid = K_PROTID_NUCLEUS;
+}
+
+/*
+ * A call from the nucleus itself (the VM to a mapper), from and to nucleus
+ * memory: req's annex and body (bodysize bytes) go to port `pui`; the
+ * reply's annex, stamps and size come back in *rep, its body into
+ * rep->body (rep->bodysize bytes at most; K_MSG_CUT if more was sent).
+ * The thread may be in the middle of a call of its own (a fault while
+ * copying a message): that call's staged request and reply are kept.
+ * Ports with a handler are not served this way (-K_ENOSYS).
+ */
+long
+ipc_kcall(const struct kui *pui, const struct kmsg *req, struct kmsg *rep, long timeout)
+{
+	struct thread *t = curthread(), *r;
+	struct thread_ipc *ti = &t->ipc;
+	struct msg call = ti->call, reply = ti->reply;
+	struct kaddr to = { .ui = *pui, .mode = K_ADDR_PORT };
+	u64 deadline = timeout > 0 ? time_ns() + (u64)timeout : 0;
+	void *rbody = rep->body;
+	unsigned long rsize = rep->bodysize;
+	struct port *p;
+	u32 site;
+	long err;
+
+	if (req->bodysize > K_BODY_MAX)
+		return -K_EINVAL;
+	ti->call.caller = NULL;
+	ti->call.k = *req;
+	ti->call.k.src = (struct kui){ 0, 0 };
+	ti->call.k.body = NULL;
+	if (req->bodysize) {
+		if (!(ti->call.k.body = kmalloc(req->bodysize))) {
+			err = -K_ENOMEM;
+			goto out;
+		}
+		memcpy(ti->call.k.body, req->body, req->bodysize);
+	}
+	switch ((err = post_call(t, &nucleus_sender, &to, timeout, deadline, &p, &site, &r))) {
+	case POST_DONE:
+		if ((err = end_call(t, block(t, time_left(timeout, deadline), r))) != K_OK)
+			break;
+		*rep = ti->reply.k;
+		rep->body = rbody;
+		rep->flags = ti->reply.k.bodysize > rsize ? K_MSG_CUT : 0;
+		if (ti->reply.k.body) {
+			memcpy(rbody, ti->reply.k.body, MIN(rsize, ti->reply.k.bodysize));
+			kfree(ti->reply.k.body);
+		}
+		break;
+	case POST_REMOTE:
+		err = site_send(site, &ti->call, &to);
+		break;
+	case POST_HANDLER:
 		spin_unlock(&ipc_lock);
-		if (err == 1)
-			err = site_send(site, &ti->call, &to);
+		err = -K_ENOSYS;
+		break;
+	}
+out:
+	if (ti->call.k.body)
 		kfree(ti->call.k.body);
-		ti->call.k.body = NULL;
-		return err;
-	}
-	ti->call_seq++;
-	ti->call.caller = t;
-	prepare_wait(t);
-	deliver(p, &ti->call, &r);
-	spin_unlock(&ipc_lock);
-	if (timeout > 0 && (timeout = (long)(deadline - time_ns())) <= 0)
-		timeout = 0;
-	return finish_call(t, block(t, timeout, r), ureply, &kr);
+	ti->call = call;
+	ti->reply = reply;
+	return err;
 }
 
 /* Takes the next message for t from p, or from a's enabled ports by

@@ -188,7 +188,29 @@ do_delete(struct port *p, long arg)
 	return K_OK;
 }
 
-long nc_portDelete(long port) { return with_port(port, 0, do_delete); }
+long
+nc_portDelete(long port)
+{
+	struct kui ui;
+	long err;
+
+	if ((err = with_port(port, 0, do_delete)) == K_OK && get_ui(port, &ui) == K_OK)
+		vm_segments_gone(&ui);		/* the segments it kept */
+	return err;
+}
+
+/* Whether actor a owns port ui (a segment's mapper may flush it). */
+bool
+ipc_port_owned(const struct kui *ui, struct actor *a)
+{
+	long err;
+	bool own;
+
+	spin_lock(&ipc_lock);
+	own = port_of_caller(ui, a, &err) != NULL;
+	spin_unlock(&ipc_lock);
+	return own;
+}
 
 static long
 do_enable(struct port *p, long prio)
@@ -332,6 +354,8 @@ nc_actorSetProtId(long aid, long protid)
 
 	if (!caller_actor()->trusted)
 		return -K_EPERM;
+	if ((u64)protid == K_PROTID_NUCLEUS)
+		return -K_EINVAL;		/* the nucleus's own */
 	if (!(a = target_actor(aid)))
 		return -K_EUNKNOWN;
 	spin_lock(&ipc_lock);
@@ -514,15 +538,32 @@ void
 ipc_actor_gone(struct actor *a)
 {
 	struct actor_ipc *ai = &a->ipc;
+	struct kui *uis = NULL;
+	long n = 0, max = 0;
+	struct list *it;
 
 	spin_lock(&ipc_lock);
+	list_for_each(it, &ai->ports)
+		max++;
+	spin_unlock(&ipc_lock);
+	if (max)
+		uis = kmalloc((size_t)max * sizeof(*uis));	/* for the VM: their segments go */
+	spin_lock(&ipc_lock);
 	ai->gone = true;
-	while (!list_empty(&ai->ports))
-		port_destroy(list_entry(ai->ports.next, struct port, alink));
+	while (!list_empty(&ai->ports)) {
+		struct port *p = list_entry(ai->ports.next, struct port, alink);
+		if (uis && n < max)
+			uis[n++] = p->ent.ui;
+		port_destroy(p);
+	}
 	while (!list_empty(&ai->groups))
 		group_destroy(list_entry(ai->groups.next, struct group, alink));
 	msg_fail_pending(a);
 	spin_unlock(&ipc_lock);
+	for (long i = 0; i < n; i++)
+		vm_segments_gone(&uis[i]);
+	if (uis)
+		kfree(uis);
 }
 
 /* Port p goes: queued calls fail, one-way messages are dropped. */

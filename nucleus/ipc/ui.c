@@ -58,6 +58,7 @@ ipc_init(void)
 		list_init(&table[i]);
 	secret[0] = hw_random();
 	secret[1] = hw_random() * 0x9e3779b97f4a7c15UL;
+	ipc_kcall_init();
 }
 
 static u32

@@ -71,7 +71,7 @@ protect_image(struct actor *a, const struct elf_image *img)
 		int p = va < img->hi ? page_prot(img, va) : -1;
 		if (p == prot)
 			continue;
-		if ((r = rgn_protect_pages(a, a->image_base + run, va - run, prot)) < 0)
+		if ((r = rgn_protect(a, a->image_base + run, va - run, prot)) < 0)
 			return r;
 		run = va;
 		prot = p;

@@ -14,6 +14,7 @@
 #include <kern/actor.h>
 #include <kern/boot.h>
 #include <vm/pmem.h>
+#include <vm/vm.h>
 #include "x86.h"
 
 #define MB_BOOT_MAGIC	0x2badb002
@@ -233,6 +234,7 @@ kmain(u32 magic, u32 mbi_pa)
 	idle_init(&cpus[0]);
 	cpus[0].online = true;
 	ipc_init();
+	vm_init();
 	actor_init();
 	reaper_start();
 	smp_boot_aps();

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * Anonymous regions of actors, backed by zeroed pages at creation.  User
- * actors get addresses in their own lower half; supervisor actors get them
- * from the shared supervisor space, handed out upwards with a guard page
- * between regions.  Also the copies between the nucleus and actors, and
- * nucleus stacks.
- * Entry points: rgn_alloc, rgn_free, rgn_free_all, copyin, copyout,
- * copyin_str, vm_write_actor, kstack_alloc, kstack_free.
- * Lock order: actor.lock -> super_lock -> pmem.
+ * Regions: parts of segments (local caches) mapped into actors.  A user
+ * actor's pages come on demand, at its faults and at the nucleus's copies;
+ * a supervisor actor's region is filled when it is made, since nothing
+ * may fault in the supervisor space (only anonymous memory there).
+ * Supervisor addresses are handed out upwards from the shared supervisor
+ * space with a guard page between regions.  Also the copies between the
+ * nucleus and actors, and nucleus stacks.
+ * Entry points: vm_init, rgn_alloc, rgn_map, rgn_free, rgn_unmap,
+ * rgn_protect, rgn_split, rgn_list, rgn_free_all, vm_fault,
+ * cache_unmap_page, copyin, copyout, copyin_str, vm_write_actor,
+ * vm_actor_byte, kstack_alloc, kstack_free.
+ * Lock order: vm lock -> super_lock -> pmem.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -15,15 +19,25 @@
 #include <kern/percpu.h>
 #include <kern/thread.h>
 #include <kern/actor.h>
+#include <kern/ncall.h>
 #include <vm/vm.h>
 #include <vm/pmem.h>
+#include "vmint.h"
 #include "x86.h"
 
-#define USER_ALLOC_BASE	0x0000100000000000UL	/* where rgnAllocate picks */
-#define RGN_MAX		(1UL << 32)
+#define USER_ALLOC_BASE	0x0000100000000000UL	/* where the nucleus picks */
+#define RGN_MAX		(1UL << 36)
 
 static struct spinlock super_lock = SPINLOCK_INIT("super");	/* super_next, kernel tables */
 static u64 super_next = KSUPER_BASE;
+
+void vm_cache_init(void);
+
+void
+vm_init(void)
+{
+	vm_cache_init();
+}
 
 static bool
 overlaps(struct actor *a, u64 start, u64 size)
@@ -48,6 +62,22 @@ user_place(struct actor *a, u64 size)
 	return 0;
 }
 
+/* The region of a holding va, or NULL. */
+static struct region *
+region_at(struct actor *a, u64 va)
+{
+	struct list *it;
+
+	list_for_each(it, &a->regions) {
+		struct region *r = list_entry(it, struct region, link);
+		if (va >= r->start && va - r->start < r->size)
+			return r->dying ? NULL : r;
+		if (r->start > va)
+			break;
+	}
+	return NULL;
+}
+
 static u64
 pte_flags(struct actor *a, int prot)
 {
@@ -55,59 +85,22 @@ pte_flags(struct actor *a, int prot)
 	       ((prot & K_PROT_EXEC) ? 0 : PTE_NX);
 }
 
-static void
-unmap_pages(struct actor *a, u64 start, u64 size)
+/* A page of r is writable once the mapper granted it and, for a segment,
+ * once it is dirty (so that the first write is seen). */
+static u64
+page_pte(struct region *r, struct vpage *pg)
 {
-	for (u64 va = start; va < start + size; va += PAGE_SIZE) {
-		paddr_t pa = pt_unmap(a->pmap->pml4, va);
-		if (pa)
-			pmem_free(pa);
-	}
+	int prot = r->prot;
+
+	if (!(pg->access & K_PROT_WRITE) || (!r->cache->anon && !(pg->flags & PG_DIRTY)))
+		prot &= ~K_PROT_WRITE;
+	return pte_flags(r->actor, prot);
 }
 
-/*
- * Frees region r (marked dying, still on the list so that nobody maps its
- * range): its pages become absent, every processor drops their
- * translations, and only then are they freed.  Called with no lock held.
- */
-static void
-free_region(struct actor *a, struct region *r)
+static paddr_t
+pml4_of(struct actor *a)
 {
-	bool super = a->mode == K_ACTOR_SUPER;
-
-	spin_lock(&a->lock);
-	if (super)
-		spin_lock(&super_lock);
-	for (u64 va = r->start; va < r->start + r->size; va += PAGE_SIZE)
-		pt_revoke(a->pmap->pml4, va);
-	if (super)
-		spin_unlock(&super_lock);
-	spin_unlock(&a->lock);
-	pmap_flush(a->pmap);
-	spin_lock(&a->lock);
-	if (super)
-		spin_lock(&super_lock);
-	unmap_pages(a, r->start, r->size);
-	if (super)
-		spin_unlock(&super_lock);
-	list_del(&r->link);
-	spin_unlock(&a->lock);
-	kfree(r);
-}
-
-static long
-map_pages(struct actor *a, u64 start, u64 size, int prot)
-{
-	for (u64 va = start; va < start + size; va += PAGE_SIZE) {
-		paddr_t pa = pmem_alloc();
-		if (!pa || pt_map(a->pmap->pml4, va, pa, pte_flags(a, prot)) < 0) {
-			if (pa)
-				pmem_free(pa);
-			unmap_pages(a, start, va - start);
-			return -K_ENOMEM;
-		}
-	}
-	return K_OK;
+	return a->pmap->pml4;
 }
 
 static void
@@ -121,122 +114,444 @@ insert(struct actor *a, struct region *r)
 	list_add_tail(it, &r->link);
 }
 
-long
-rgn_alloc(struct actor *a, u64 hint, u64 size, int prot, u64 *out)
+/* Removes r's translations (the caller flushes); vm lock held. */
+static void
+clear_ptes(struct region *r)
 {
-	struct region *r;
-	bool super = a->mode == K_ACTOR_SUPER;
-	long err = -K_EINVAL;
-	u64 va;
+	bool super = r->actor->mode == K_ACTOR_SUPER;
 
-	size = ALIGN_UP(size, PAGE_SIZE);
-	if (size == 0 || size > RGN_MAX || (prot & ~7) || (hint & PAGE_MASK))
-		return -K_EINVAL;
-	if (!(r = kmalloc(sizeof(*r))))
-		return -K_ENOMEM;
-	spin_lock(&a->lock);
-	if (super) {
+	if (super)
 		spin_lock(&super_lock);
-		va = super_next;
-		if (hint || va + size + PAGE_SIZE > KSUPER_END)
-			goto fail;
-		super_next += size + PAGE_SIZE;
-	} else if (hint) {
-		if (hint < USER_BASE || hint >= USER_END || size > USER_END - hint)
-			goto fail;
-		err = -K_EEXIST;
-		if (overlaps(a, hint, size))
-			goto fail;
-		va = hint;
-	} else if (!(va = user_place(a, size))) {
-		err = -K_ENOMEM;
-		goto fail;
-	}
-	if ((err = map_pages(a, va, size, prot)) < 0)
-		goto fail;
+	for (u64 va = r->start; va < r->start + r->size; va += PAGE_SIZE)
+		pt_unmap(pml4_of(r->actor), va);
 	if (super)
 		spin_unlock(&super_lock);
-	r->start = va;
-	r->size = size;
-	r->prot = prot;
-	r->dying = false;
-	insert(a, r);
-	if (!hint && !super)
-		a->next_va = va + size + PAGE_SIZE;
-	spin_unlock(&a->lock);
-	*out = va;
-	return K_OK;
-fail:
-	if (super)
-		spin_unlock(&super_lock);
-	spin_unlock(&a->lock);
+}
+
+/* Drops r from its actor and cache after its translations were cleared
+ * and flushed; vm lock held. */
+static void
+drop_region(struct region *r)
+{
+	struct cache *c = r->cache;
+
+	list_del(&r->link);
+	list_del(&r->clink);
+	if (c->anon)
+		cache_free_range(c, r->offset, r->size);
+	cache_put(c);
 	kfree(r);
+}
+
+/* Frees the regions of a marked dying: translations out, every processor
+ * flushed, then pages and regions go.  vm lock held; dropped meanwhile. */
+static void
+reap_dying(struct actor *a)
+{
+	struct list *it, *nx;
+
+	list_for_each(it, &a->regions) {
+		struct region *r = list_entry(it, struct region, link);
+		if (r->dying)
+			clear_ptes(r);
+	}
+	vm_unlock();
+	pmap_flush(a->pmap);
+	vm_lock();
+	list_for_each_safe(it, nx, &a->regions) {
+		struct region *r = list_entry(it, struct region, link);
+		if (r->dying)
+			drop_region(r);
+	}
+}
+
+/* Maps r's page at va now (supervisor regions); vm lock held. */
+static long
+fill_page(struct region *r, u64 va)
+{
+	struct vpage *pg;
+	long err;
+
+	if ((err = page_get(r->cache, r->offset + (va - r->start), K_PROT_READ | K_PROT_WRITE, &pg)) < 0)
+		return err;
+	spin_lock(&super_lock);
+	err = pt_map(pml4_of(r->actor), va, pg->pa, page_pte(r, pg) | PTE_G);
+	spin_unlock(&super_lock);
 	return err;
 }
 
 static struct region *
-find_exact(struct actor *a, u64 addr, u64 size)
+region_new(struct actor *a, u64 va, u64 size, int prot, struct cache *c, u64 offset)
 {
-	struct list *it;
+	struct region *r = kmalloc(sizeof(*r));
 
-	list_for_each(it, &a->regions) {
-		struct region *r = list_entry(it, struct region, link);
-		if (r->start == addr && r->size == ALIGN_UP(size, PAGE_SIZE) && !r->dying)
-			return r;
-	}
-	return NULL;
+	if (!r)
+		return NULL;
+	r->start = va;
+	r->size = size;
+	r->prot = prot;
+	r->dying = false;
+	r->actor = a;
+	r->cache = c;
+	r->offset = offset;
+	list_add_tail(&c->regions, &r->clink);
+	insert(a, r);
+	return r;
 }
 
+/* Where a new region of `size` at `hint` (0: anywhere) goes in a, or an
+ * error; vm lock held. */
+static long
+place(struct actor *a, u64 hint, u64 size, u64 *va)
+{
+	if (a->mode == K_ACTOR_SUPER) {
+		if (hint)
+			return -K_EINVAL;
+		spin_lock(&super_lock);
+		*va = super_next;
+		if (*va + size + PAGE_SIZE > KSUPER_END) {
+			spin_unlock(&super_lock);
+			return -K_ENOMEM;
+		}
+		super_next += size + PAGE_SIZE;
+		spin_unlock(&super_lock);
+		return K_OK;
+	}
+	if (hint) {
+		if (hint < USER_BASE || hint >= USER_END || size > USER_END - hint)
+			return -K_EINVAL;
+		if (overlaps(a, hint, size))
+			return -K_EEXIST;
+		*va = hint;
+		return K_OK;
+	}
+	if (!(*va = user_place(a, size)))
+		return -K_ENOMEM;
+	a->next_va = *va + size + PAGE_SIZE;
+	return K_OK;
+}
+
+/* Maps k->seg (anonymous if its port is null) at k->addr (0: anywhere). */
+long
+rgn_map(struct actor *a, struct krgn *k)
+{
+	bool anon = k->seg.port.head == 0 && k->seg.port.stamp == 0;
+	u64 size = k->size, va;
+	struct cache *c = NULL;
+	struct region *r;
+	long err;
+
+	if (size == 0 || (size & PAGE_MASK) || size > RGN_MAX || (k->prot & ~7L) ||
+	    ((k->addr | k->offset) & PAGE_MASK) || k->offset + size < k->offset)
+		return -K_EINVAL;
+	if (!anon && a->mode == K_ACTOR_SUPER)
+		return -K_ENOSYS;		/* supervisor space does not fault */
+	if (anon && !(c = cache_anon()))
+		return -K_ENOMEM;
+	vm_lock();
+	if (!anon && !(c = cache_of_seg(&k->seg))) {
+		vm_unlock();
+		return -K_ENOMEM;
+	}
+	if ((err = place(a, k->addr, size, &va)) < 0 ||
+	    (err = -K_ENOMEM, !(r = region_new(a, va, size, (int)k->prot, c, anon ? 0 : k->offset)))) {
+		cache_put(c);
+		vm_unlock();
+		return err;
+	}
+	if (a->mode == K_ACTOR_SUPER) {
+		for (u64 p = va; p < va + size; p += PAGE_SIZE) {
+			if ((err = fill_page(r, p)) < 0) {
+				r->dying = true;
+				reap_dying(a);
+				vm_unlock();
+				return err;
+			}
+		}
+	}
+	vm_unlock();
+	k->addr = va;
+	return K_OK;
+}
+
+long
+rgn_alloc(struct actor *a, u64 hint, u64 size, int prot, u64 *out)
+{
+	struct krgn k = { .addr = hint, .size = ALIGN_UP(size, PAGE_SIZE), .prot = prot };
+	long err;
+
+	if (size == 0 || size > RGN_MAX)
+		return -K_EINVAL;
+	if ((err = rgn_map(a, &k)) < 0)
+		return err;
+	*out = k.addr;
+	return K_OK;
+}
+
+/* Cuts the region holding va in two at va (nothing to do at a boundary);
+ * vm lock held. */
+static long
+split_at(struct actor *a, u64 va)
+{
+	struct region *r = region_at(a, va), *r2;
+
+	if (!r || r->start == va)
+		return K_OK;
+	if (!(r2 = kmalloc(sizeof(*r2))))
+		return -K_ENOMEM;
+	*r2 = *r;
+	r2->start = va;
+	r2->size = r->start + r->size - va;
+	r2->offset = r->offset + (va - r->start);
+	r->size = va - r->start;
+	r->cache->refs++;
+	list_add_tail(&r->cache->regions, &r2->clink);
+	list_add_head(&r->link, &r2->link);
+	return K_OK;
+}
+
+static bool
+range_ok(struct actor *a, u64 addr, u64 size)
+{
+	u64 lo = a->mode == K_ACTOR_SUPER ? KSUPER_BASE : USER_BASE;
+	u64 hi = a->mode == K_ACTOR_SUPER ? KSUPER_END : USER_END;
+
+	return size && !((addr | size) & PAGE_MASK) && addr >= lo && addr < hi && size <= hi - addr;
+}
+
+long
+rgn_split(struct actor *a, u64 addr)
+{
+	struct region *r;
+	long err;
+
+	if (addr & PAGE_MASK)
+		return -K_EINVAL;
+	vm_lock();
+	r = region_at(a, addr);
+	err = !r || r->start == addr ? -K_EINVAL : split_at(a, addr);
+	vm_unlock();
+	return err;
+}
+
+/* Frees whatever is mapped in [addr, addr + size). */
+long
+rgn_unmap(struct actor *a, u64 addr, u64 size)
+{
+	struct list *it;
+	long err;
+
+	if (!range_ok(a, addr, size))
+		return -K_EINVAL;
+	vm_lock();
+	if ((err = split_at(a, addr)) < 0 || (err = split_at(a, addr + size)) < 0) {
+		vm_unlock();
+		return err;
+	}
+	list_for_each(it, &a->regions) {
+		struct region *r = list_entry(it, struct region, link);
+		if (r->start >= addr && r->start < addr + size)
+			r->dying = true;
+	}
+	reap_dying(a);
+	vm_unlock();
+	return K_OK;
+}
+
+/* Frees the region that is exactly [addr, addr + size). */
 long
 rgn_free(struct actor *a, u64 addr, u64 size)
 {
 	struct region *r;
 
-	spin_lock(&a->lock);
-	if (!(r = find_exact(a, addr, size))) {
-		spin_unlock(&a->lock);
+	size = ALIGN_UP(size, PAGE_SIZE);
+	vm_lock();
+	if (!(r = region_at(a, addr)) || r->start != addr || r->size != size) {
+		vm_unlock();
 		return -K_EINVAL;
 	}
 	r->dying = true;
-	spin_unlock(&a->lock);
-	free_region(a, r);
+	reap_dying(a);
+	vm_unlock();
 	return K_OK;
 }
 
-/* Rights of the pages [va, va + size) of one of a's regions, at most the
- * region's own (the loader gives each image segment its rights). */
+/* New rights for [addr, addr + size), which regions must cover. */
 long
-rgn_protect_pages(struct actor *a, u64 va, u64 size, int prot)
+rgn_protect(struct actor *a, u64 addr, u64 size, int prot)
 {
+	bool super = a->mode == K_ACTOR_SUPER;
 	struct list *it;
-	long err = -K_EINVAL;
+	u64 va;
+	long err;
 
-	spin_lock(&a->lock);
+	if (!range_ok(a, addr, size) || (prot & ~7))
+		return -K_EINVAL;
+	vm_lock();
+	for (va = addr; va < addr + size; ) {
+		struct region *r = region_at(a, va);
+		if (!r)
+			break;
+		va = r->start + r->size;
+	}
+	if (va < addr + size) {
+		vm_unlock();
+		return -K_EINVAL;
+	}
+	if ((err = split_at(a, addr)) < 0 || (err = split_at(a, addr + size)) < 0) {
+		vm_unlock();
+		return err;
+	}
 	list_for_each(it, &a->regions) {
 		struct region *r = list_entry(it, struct region, link);
-		if (va >= r->start && size <= r->start + r->size - va && !r->dying &&
-		    !(prot & ~r->prot) && !((va | size) & PAGE_MASK)) {
-			for (u64 p = va; p < va + size; p += PAGE_SIZE)
-				pt_protect(a->pmap->pml4, p, pte_flags(a, prot));
-			err = K_OK;
-			break;
+		if (r->start < addr || r->start >= addr + size)
+			continue;
+		r->prot = prot;
+		if (super)
+			spin_lock(&super_lock);
+		for (va = r->start; va < r->start + r->size; va += PAGE_SIZE) {
+			struct vpage *pg = page_find(r->cache, r->offset + (va - r->start));
+			if (pg)
+				pt_protect(pml4_of(a), va, page_pte(r, pg) | (super ? PTE_G : 0));
 		}
+		if (super)
+			spin_unlock(&super_lock);
 	}
-	spin_unlock(&a->lock);
-	if (err == K_OK)
-		pmap_flush(a->pmap);
-	return err;
+	vm_unlock();
+	pmap_flush(a->pmap);
+	return K_OK;
+}
+
+/* Up to max of a's regions into out; returns how many it has. */
+long
+rgn_list(struct actor *a, struct krgn *out, long max)
+{
+	struct list *it;
+	long n = 0;
+
+	vm_lock();
+	list_for_each(it, &a->regions) {
+		struct region *r = list_entry(it, struct region, link);
+		if (r->dying)
+			continue;
+		if (n < max) {
+			out[n] = (struct krgn){ r->start, r->size, r->prot, { { 0, 0 }, { 0, 0 } }, r->offset };
+			if (!r->cache->anon)
+				out[n].seg = r->cache->seg;
+		}
+		n++;
+	}
+	vm_unlock();
+	return n;
 }
 
 /* The actor is dead: no thread runs in it any more. */
 void
 rgn_free_all(struct actor *a)
 {
-	while (!list_empty(&a->regions)) {
-		struct region *r = list_entry(a->regions.next, struct region, link);
-		r->dying = true;
-		free_region(a, r);
+	struct list *it;
+
+	vm_lock();
+	list_for_each(it, &a->regions)
+		list_entry(it, struct region, link)->dying = true;
+	reap_dying(a);
+	vm_unlock();
+}
+
+void
+cache_unmap_page(struct cache *c, u64 off, bool readonly)
+{
+	struct list *it;
+
+	list_for_each(it, &c->regions) {
+		struct region *r = list_entry(it, struct region, clink);
+		if (off < r->offset || off - r->offset >= r->size)
+			continue;
+		if (readonly)
+			pt_protect(pml4_of(r->actor), r->start + (off - r->offset),
+				   pte_flags(r->actor, r->prot & ~K_PROT_WRITE));
+		else
+			pt_unmap(pml4_of(r->actor), r->start + (off - r->offset));
 	}
+}
+
+/*
+ * The page of user actor a at va, for `access` (K_PROT_READ, _WRITE or
+ * _EXEC), filled and mapped: K_OK and *pg with the vm lock held, or an
+ * error (-K_EFAULT: no region allows it; or the mapper's).
+ */
+static long
+fault_in(struct actor *a, u64 va, int access, struct vpage **pgp)
+{
+	u64 page = ALIGN_DOWN(va, PAGE_SIZE);
+	int want = access & K_PROT_WRITE ? K_PROT_READ | K_PROT_WRITE : K_PROT_READ;
+	struct region *r;
+	struct vpage *pg;
+	long err;
+
+	vm_lock();
+	do {
+		if (!(r = region_at(a, page)) || (access & ~r->prot)) {
+			vm_unlock();
+			return -K_EFAULT;
+		}
+		err = page_get(r->cache, r->offset + (page - r->start), want, &pg);
+	} while (err == PG_AGAIN);
+	if (err < 0) {
+		vm_unlock();
+		return err;
+	}
+	if ((access & K_PROT_WRITE) && !r->cache->anon)
+		pg->flags |= PG_DIRTY;
+	if (pt_map(pml4_of(a), page, pg->pa, page_pte(r, pg)) < 0) {
+		vm_unlock();
+		return -K_ENOMEM;
+	}
+	*pgp = pg;
+	return K_OK;
+}
+
+long
+vm_fault(struct actor *a, u64 va, u64 error)
+{
+	struct vpage *pg;
+	int access = (error & 2) ? K_PROT_WRITE : (error & 16) ? K_PROT_EXEC : K_PROT_READ;
+	long err;
+
+	if (a->mode != K_ACTOR_USER || va >= USER_END)
+		return -K_EFAULT;
+	if ((err = fault_in(a, va, access, &pg)) == K_OK)
+		vm_unlock();
+	return err;
+}
+
+/* The nucleus address of a's byte at va for access, with the vm lock held
+ * (the page stays while it is); or an error. */
+long
+vm_actor_byte(struct actor *a, u64 va, int access, u8 **kva)
+{
+	struct vpage *pg;
+	long err;
+
+	if (a->mode == K_ACTOR_USER) {
+		if (va >= USER_END)
+			return -K_EFAULT;
+		if ((err = fault_in(a, va, access, &pg)) < 0)
+			return err;
+		*kva = (u8 *)P2V(pg->pa) + (va & PAGE_MASK);
+		return K_OK;
+	}
+	vm_lock();
+	{
+		struct region *r = region_at(a, ALIGN_DOWN(va, PAGE_SIZE));
+		u64 *pte = r && !(access & ~r->prot) ? pt_lookup(pml4_of(a), va) : NULL;
+		if (!pte) {
+			vm_unlock();
+			return -K_EFAULT;
+		}
+		*kva = (u8 *)P2V(*pte & PTE_ADDR) + (va & PAGE_MASK);
+	}
+	return K_OK;
 }
 
 /* The part of the address space the calling actor may name. */
@@ -285,17 +600,21 @@ copyin_str(char *dst, uaddr_t src, size_t max)
 	return -K_EINVAL;
 }
 
+/* Writes into any actor's memory (the loader: rights are not checked,
+ * the image's pages are made read-only later). */
 long
 vm_write_actor(struct actor *a, u64 va, const void *src, size_t n)
 {
 	const u8 *s = src;
+	long err;
+	u8 *k;
 
 	while (n) {
-		u64 *pte = pt_lookup(a->pmap->pml4, va);
 		size_t chunk = MIN(n, PAGE_SIZE - (va & PAGE_MASK));
-		if (!pte)
-			return -K_EFAULT;
-		memcpy((u8 *)P2V(*pte & PTE_ADDR) + (va & PAGE_MASK), s, chunk);
+		if ((err = vm_actor_byte(a, va, 0, &k)) < 0)
+			return err;
+		memcpy(k, s, chunk);
+		vm_unlock();
 		va += chunk;
 		s += chunk;
 		n -= chunk;

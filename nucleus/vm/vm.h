@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Actor memory for the nucleus core: anonymous regions backed at once,
- * copies into and out of actors with bad addresses reported as -K_EFAULT,
- * and nucleus stacks with guard pages.  (Segments, mappers and demand
- * paging come with the VM issue; this interface stays.)
+ * Actor memory: regions mapping segments (anonymous or kept by mappers)
+ * through the page cache, filled on demand; copies into and out of actors
+ * with bad addresses reported as -K_EFAULT; nucleus stacks with guard
+ * pages.
  */
 #ifndef VM_VM_H
 #define VM_VM_H
@@ -12,17 +12,32 @@
 
 struct actor;
 
+struct cache;
+struct krgn;
+
+/* Part of a segment (its local cache) mapped into an actor. */
 struct region {
 	u64 start, size;
 	int prot;			/* K_PROT_* */
 	bool dying;			/* being freed: range still taken */
+	struct actor *actor;
+	struct cache *cache;
+	u64 offset;			/* of start in the segment */
 	struct list link;		/* on actor->regions, by address */
+	struct list clink;		/* on cache->regions */
 };
 
+void vm_init(void);
 long rgn_alloc(struct actor *a, u64 hint, u64 size, int prot, u64 *out);
+long rgn_map(struct actor *a, struct krgn *k);
 long rgn_free(struct actor *a, u64 addr, u64 size);
-long rgn_protect_pages(struct actor *a, u64 va, u64 size, int prot);
+long rgn_unmap(struct actor *a, u64 addr, u64 size);
+long rgn_protect(struct actor *a, u64 addr, u64 size, int prot);
+long rgn_split(struct actor *a, u64 addr);
+long rgn_list(struct actor *a, struct krgn *out, long max);
 void rgn_free_all(struct actor *a);
+long vm_fault(struct actor *a, u64 va, u64 error);	/* a user #PF: K_OK, or an error */
+void vm_segments_gone(const struct kui *port);		/* a mapper's port was deleted */
 
 /* Copies to or from the current actor's memory (or a supervisor actor's):
  * the range is checked against the caller's half of the address space. */

@@ -12,6 +12,7 @@
 #include <kern/percpu.h>
 #include <kern/thread.h>
 #include <kern/actor.h>
+#include <vm/vm.h>
 #include <kern/handler.h>
 #include <kern/ncall.h>
 #include "x86.h"
@@ -83,6 +84,13 @@ exception(struct kcontext *ctx)
 
 	if (!in_actor_code(ctx)) {
 		if ((fix = fixup_lookup(ctx->rip)) != 0) {
+			/* a nucleus copy touching an actor's page not there yet:
+			 * filled on demand when the copy may wait */
+			if (v == 14 && (ctx->rflags & RFLAGS_IF) && addr < USER_END && t->actor) {
+				sti();
+				if (vm_fault(t->actor, addr, ctx->error) == K_OK)
+					return;
+			}
 			ctx->rip = fix;
 			return;
 		}
@@ -92,6 +100,8 @@ exception(struct kcontext *ctx)
 		panic_ctx(ctx, exc_name(v));
 	if (ctx->rflags & RFLAGS_IF)
 		sti();
+	if (v == 14 && vm_fault(t->actor, addr, ctx->error) == K_OK)
+		return;
 	if (handler_exception(t, ctx) == K_EXC_HANDLED)
 		return;
 	kprintf("nucleus: actor %ld (%s) thread %ld: %s at rip %#lx, address %#lx, error %#lx: actor deleted\n",
