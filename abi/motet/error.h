@@ -45,7 +45,7 @@ kerrName(long e)
 		"K_OK", "K_EINVAL", "K_EFAULT", "K_ENOMEM", "K_EUNKNOWN",
 		"K_ENOSYS", "K_EPERM", "K_ETIMEOUT", "K_EBUSY", "K_EEXIST",
 		"K_EABORT", "K_EAGAIN", "K_ENOENT", "K_ELIMIT", "K_ESTATE",
-		"K_ENOEXEC", "K_ENOMEMBER", "K_EUNREACH", "K_ENOREPLY",
+		"K_ENOEXEC", "K_ENOMEMBER", "K_EUNREACH", "K_ENOREPLY", "K_EIO",
 	};
 	if (e < 0)
 		e = -e;

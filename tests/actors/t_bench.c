@@ -4,7 +4,8 @@
  * where one nanosecond of guest time is one instruction: a null nucleus
  * call, a thread switch between two actors (threadYield ping-pong on
  * one processor), ipcCall round trips to a server actor (annex only and
- * with a 4 KiB body) and one broadcast to a group of 8 ports.  Prints
+ * with a 4 KiB body), one broadcast to a group of 8 ports, page faults and
+ * sgRead through the page cache.  Prints
  * "BENCH name value unit" lines; asserts nothing.
  */
 #include <stdbool.h>
@@ -165,6 +166,79 @@ bench_many(void)
 	free(many);
 }
 
+/* A mapper in this actor: answers PULLIN with pages of zeros and every
+ * request with read and write access. */
+static void
+mapper(void *arg)
+{
+	static char data[K_BODY_MAX];
+	struct kui *port = arg;
+	struct kmsg m = { .body = data, .bodysize = sizeof(data) }, r = { 0 };
+	struct kmapreq *q = (struct kmapreq *)m.annex;
+	struct kmaprep *a = (struct kmaprep *)r.annex;
+
+	pin_rt();
+	if (ipcReceive(&m, port, K_NOTIMEOUT) < 0)
+		return;
+	for (;;) {
+		a->error = K_OK;
+		a->access = K_PROT_READ | K_PROT_WRITE;
+		r.body = data;
+		r.bodysize = q->op == K_MAP_PULLIN ? q->size : 0;
+		m.bodysize = sizeof(data);
+		if (ipcReplyReceive(m.reply, &r, &m, port, K_NOTIMEOUT) < 0)
+			return;
+	}
+}
+
+/* Page faults (zero-filled; served by a mapper thread of this actor) and
+ * sgRead of 64 KiB already in the cache. */
+static void
+bench_vm(void)
+{
+	static char buf[65536];
+	static struct kui port;
+	struct krgn k = { .size = 1024 * 4096, .prot = K_PROT_READ | K_PROT_WRITE };
+	struct kcap seg = { .key = { 7, 0 } };
+	long t0, t1, n = 200;
+
+	if (__kstart->mode == K_ACTOR_USER && rgnMap(0, &k) == K_OK) {
+		t0 = timeNow();
+		for (unsigned long p = 0; p < k.size; p += 4096)
+			((volatile char *)k.addr)[p] = 1;
+		t1 = timeNow();
+		kprintf("BENCH vm_fault_zero_user %ld ns (a first write to anonymous memory)\n",
+			(t1 - t0) / 1024);
+		rgnUnmap(0, (void *)k.addr, k.size);
+	}
+	portCreate(NULL, &port);
+	seg.port = port;
+	threadStart(mapper, &port, 0, 0);
+	threadSleep(1000 * 1000);
+	if (__kstart->mode == K_ACTOR_USER) {
+		k = (struct krgn){ .size = n * 4096, .prot = K_PROT_READ, .seg = seg, .offset = 1 << 20 };
+		if (rgnMap(0, &k) == K_OK) {
+			t0 = timeNow();
+			for (long p = 0; p < n; p++)
+				(void)((volatile char *)k.addr)[p * 4096];
+			t1 = timeNow();
+			kprintf("BENCH vm_fault_mapper_user %ld ns (a read fault served by a mapper thread, "
+				"PULLIN of one page)\n", (t1 - t0) / n);
+			rgnUnmap(0, (void *)k.addr, k.size);
+		}
+	}
+	if (sgRead(&seg, 0, buf, sizeof(buf)) == sizeof(buf)) {
+		t0 = timeNow();
+		for (int i = 0; i < 200; i++)
+			sgRead(&seg, 0, buf, sizeof(buf));
+		t1 = timeNow();
+		kprintf("BENCH sg_read_64k_hit_%s %ld ns (sgRead of 64 KiB in the cache)\n", mode_name(),
+			(t1 - t0) / 200);
+	}
+	sgFlush(&seg, 0, 1L << 40, K_FLUSH_DESTROY);
+	portDelete(&port);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -200,5 +274,6 @@ main(int argc, char **argv)
 	bench_ipc(false);
 	bench_ipc(true);
 	bench_many();
+	bench_vm();
 	return 0;
 }
