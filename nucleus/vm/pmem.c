@@ -33,7 +33,7 @@ pmem_setup(struct pmem *pm, u64 *bitmap, u64 npages, void *(*p2v)(paddr_t))
 {
 	pm->bitmap = bitmap;
 	pm->npages = npages;
-	pm->nfree = pm->ntotal = pm->hint = 0;
+	pm->nfree = pm->ntotal = pm->hint = pm->hint_run = 0;
 	pm->p2v = p2v;
 	memset(bitmap, 0xff, ALIGN_UP(npages, 64) / 8);
 }
@@ -64,23 +64,55 @@ pmem_reserve_range(struct pmem *pm, paddr_t start, paddr_t end)
 	}
 }
 
-/* Finds n free pages in a row starting at or after page `from`. */
+/* The first free page at or after `from`, a word at a time. */
+static u64
+find_one(const struct pmem *pm, u64 from)
+{
+	for (u64 w = from / 64; w * 64 < pm->npages; w++) {
+		u64 free = ~pm->bitmap[w];
+		if (w == from / 64)
+			free &= ~0UL << (from % 64);
+		if (free) {
+			u64 i = w * 64 + (u64)__builtin_ctzl(free);
+			return i < pm->npages ? i : ~0UL;
+		}
+	}
+	return ~0UL;
+}
+
+/* Finds n free pages in a row starting at or after page `from`: whole
+ * words used or free are passed over at once. */
 static u64
 find_run(const struct pmem *pm, u64 from, size_t n)
 {
-	u64 run = 0;
+	u64 run = 0, start = 0;
 
-	for (u64 i = from; i < pm->npages; i++) {
-		if ((i % 64) == 0 && run == 0 && pm->bitmap[i / 64] == ~0UL) {
-			i += 63;
+	if (n == 1)
+		return find_one(pm, from);
+	for (u64 i = from; i < pm->npages; ) {
+		u64 word = pm->bitmap[i / 64];
+		if (i % 64 == 0 && (word == ~0UL || word == 0) && i + 64 <= pm->npages) {
+			if (word == ~0UL) {
+				run = 0;
+			} else {
+				if (run == 0)
+					start = i;
+				run += 64;
+				if (run >= n)
+					return start;
+			}
+			i += 64;
 			continue;
 		}
-		if (bit_get(pm, i)) {
+		if (word >> (i % 64) & 1) {
 			run = 0;
-			continue;
+		} else {
+			if (run++ == 0)
+				start = i;
+			if (run == n)
+				return start;
 		}
-		if (++run == n)
-			return i + 1 - n;
+		i++;
 	}
 	return ~0UL;
 }
@@ -88,12 +120,15 @@ find_run(const struct pmem *pm, u64 from, size_t n)
 paddr_t
 pmem_alloc_from(struct pmem *pm, size_t n)
 {
-	u64 first;
+	u64 first, from;
 
 	if (n == 0 || n > pm->nfree)
 		return 0;
-	first = find_run(pm, pm->hint * 64, n);
-	if (first == ~0UL && pm->hint)
+	/* single pages: the lowest free one from `hint`; runs: next fit from
+	 * `hint_run`, away from the holes single pages leave */
+	from = n == 1 ? pm->hint * 64 : pm->hint_run;
+	first = find_run(pm, from, n);
+	if (first == ~0UL && from)
 		first = find_run(pm, 0, n);
 	if (first == ~0UL)
 		return 0;
@@ -102,6 +137,8 @@ pmem_alloc_from(struct pmem *pm, size_t n)
 	pm->nfree -= n;
 	if (n == 1)
 		pm->hint = first / 64;
+	else
+		pm->hint_run = first + n;
 	if (pm->p2v)
 		memset(pm->p2v(first * PAGE_SIZE), 0, n * PAGE_SIZE);
 	return first * PAGE_SIZE;

@@ -14,7 +14,8 @@ struct pmem {
 	u64 npages;		/* pages covered by the bitmap */
 	u64 nfree;		/* free pages */
 	u64 ntotal;		/* usable pages at boot */
-	u64 hint;		/* word to start searching from */
+	u64 hint;		/* word to start searching from (single pages) */
+	u64 hint_run;		/* page to start searching from (runs) */
 	void *(*p2v)(paddr_t);	/* how to reach a page to zero it */
 };
 
