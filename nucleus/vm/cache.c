@@ -105,12 +105,15 @@ page_unlink(struct vpage *pg)
 	return pa;
 }
 
-/* Waits until some busy page is done; vm lock held, and held again. */
-void
+/* Waits until some busy page is done; vm lock held, and held again.
+ * -K_EABORT if the thread is being deleted (it must not wait again). */
+long
 page_wait(void)
 {
-	waitq_sleep(&vm_wq, K_NOTIMEOUT);
+	long r = waitq_sleep(&vm_wq, K_NOTIMEOUT);
+
 	vm_lock();
+	return r == -K_EABORT ? r : K_OK;
 }
 
 void
@@ -269,10 +272,8 @@ page_get(struct cache *c, u64 off, int access, struct vpage **out)
 	paddr_t pa;
 	long err;
 
-	if (pg && (pg->flags & PG_BUSY)) {
-		page_wait();
-		return PG_AGAIN;
-	}
+	if (pg && (pg->flags & PG_BUSY))
+		return (err = page_wait()) < 0 ? err : PG_AGAIN;
 	if (pg && (pg->access & access) == access) {
 		*out = pg;
 		return K_OK;

@@ -90,25 +90,39 @@ get_seg(long useg, struct kcap *seg)
 	return K_OK;
 }
 
+/* sgRead, sgWrite: the segment's cache for a copy of size bytes at offset
+ * to or from ubuf, referenced, with the vm lock held; or an error. */
+static long
+open_seg(long useg, long offset, long ubuf, long size, struct cache **c)
+{
+	struct kcap seg;
+	long err;
+
+	if ((err = get_seg(useg, &seg)) < 0)
+		return err;
+	if (size < 0 || (u64)offset + (u64)size < (u64)offset)
+		return -K_EINVAL;
+	if (!caller_range_ok((uaddr_t)ubuf, (size_t)size))
+		return -K_EFAULT;
+	vm_lock();
+	if (!(*c = cache_of_seg(&seg))) {
+		vm_unlock();
+		return -K_ENOMEM;
+	}
+	return K_OK;
+}
+
 long
 nc_sgRead(long useg, long offset, long ubuf, long size)
 {
 	u64 pos = (u64)offset, end = pos + (u64)size, range_end = ALIGN_UP(end, PAGE_SIZE);
-	struct kcap seg;
 	struct cache *c;
 	bool asked = false;
 	u8 *buf = NULL;
 	long err;
 
-	if ((err = get_seg(useg, &seg)) < 0)
+	if ((err = open_seg(useg, offset, ubuf, size, &c)) < 0)
 		return err;
-	if (size < 0 || end < pos || !caller_range_ok((uaddr_t)ubuf, (size_t)size))
-		return size < 0 || end < pos ? -K_EINVAL : -K_EFAULT;
-	vm_lock();
-	if (!(c = cache_of_seg(&seg))) {
-		vm_unlock();
-		return -K_ENOMEM;
-	}
 	while (pos < end) {
 		u64 page = ALIGN_DOWN(pos, PAGE_SIZE), n = MIN(end, page + PAGE_SIZE) - pos;
 		struct vpage *pg = page_find(c, page);
@@ -129,7 +143,8 @@ nc_sgRead(long useg, long offset, long ubuf, long size)
 			continue;
 		}
 		if (pg->flags & PG_BUSY) {
-			page_wait();
+			if ((err = page_wait()) < 0)
+				break;
 			continue;
 		}
 		if ((err = copy_page(pg, pos, n, (u64)ubuf + (pos - (u64)offset), false)) < 0)
@@ -148,21 +163,13 @@ nc_sgWrite(long useg, long offset, long ubuf, long size)
 {
 	u64 pos = (u64)offset, end = pos + (u64)size;
 	u64 first = ALIGN_DOWN(pos, PAGE_SIZE), last = ALIGN_UP(end, PAGE_SIZE);
-	struct kcap seg;
 	struct cache *c;
 	bool granted = false;
 	long err = K_OK;
 	int got;
 
-	if ((err = get_seg(useg, &seg)) < 0)
+	if ((err = open_seg(useg, offset, ubuf, size, &c)) < 0)
 		return err;
-	if (size < 0 || end < pos || !caller_range_ok((uaddr_t)ubuf, (size_t)size))
-		return size < 0 || end < pos ? -K_EINVAL : -K_EFAULT;
-	vm_lock();
-	if (!(c = cache_of_seg(&seg))) {
-		vm_unlock();
-		return -K_ENOMEM;
-	}
 	/* Write access to the whole range first, in one request. */
 	for (u64 p = first; p < last && !granted; p += PAGE_SIZE) {
 		struct vpage *pg = page_find(c, p);
@@ -237,8 +244,9 @@ pages_in(struct cache *c, u64 off, u64 size, long *count)
 	return v;
 }
 
-/* Waits until no page of c in the range is busy or pinned; vm lock held. */
-static void
+/* Waits until no page of c in the range is busy or pinned; vm lock held.
+ * -K_EABORT if the thread is being deleted. */
+static long
 quiesce(struct cache *c, u64 off, u64 size)
 {
 	struct list *it;
@@ -251,26 +259,32 @@ quiesce(struct cache *c, u64 off, u64 size)
 				busy = true;
 		}
 		if (!busy)
-			return;
-		page_wait();
+			return K_OK;
+		if (page_wait() < 0)
+			return -K_EABORT;
 	}
 }
 
-/* Drops c's pages in the range everywhere, dirty or not.  vm lock held,
- * dropped meanwhile. */
+/* Drops c's pages in the range everywhere, dirty or not; `wait` for
+ * busy or pinned ones, else leave them (a fill that fails frees its
+ * page).  vm lock held, dropped meanwhile. */
 static long
-destroy(struct cache *c, u64 off, u64 size)
+destroy(struct cache *c, u64 off, u64 size, bool wait)
 {
 	struct vpage **v;
-	long n;
+	long n, k = 0;
 
-	quiesce(c, off, size);
+	if (wait && quiesce(c, off, size) < 0)
+		return -K_EABORT;
 	if (!(v = pages_in(c, off, size, &n)))
 		return -K_ENOMEM;
 	for (long i = 0; i < n; i++) {
+		if ((v[i]->flags & PG_BUSY) || v[i]->pins)
+			continue;
 		cache_unmap_page(c, v[i]->off, false);
-		v[i] = (struct vpage *)page_unlink(v[i]);	/* now the frame */
+		v[k++] = (struct vpage *)page_unlink(v[i]);	/* now the frame */
 	}
+	n = k;
 	vm_unlock();
 	pmap_flush(&kernel_pmap);			/* every space, every processor */
 	for (long i = 0; i < n; i++)
@@ -289,7 +303,8 @@ clean(struct cache *c, u64 off, u64 size, bool downgrade, u8 *buf)
 	long n, err = K_OK;
 	int got;
 
-	quiesce(c, off, size);
+	if (quiesce(c, off, size) < 0)
+		return -K_EABORT;
 	if (!(v = pages_in(c, off, size, &n)))
 		return -K_ENOMEM;
 	for (long i = 0; i < n; i++) {
@@ -353,7 +368,7 @@ nc_sgFlush(long useg, long offset, long size, long mode)
 	if (!(c = cache_of_seg(&seg))) {
 		err = -K_ENOMEM;
 	} else {
-		err = mode == K_FLUSH_DESTROY ? destroy(c, (u64)offset, (u64)size) :
+		err = mode == K_FLUSH_DESTROY ? destroy(c, (u64)offset, (u64)size, true) :
 						clean(c, (u64)offset, (u64)size,
 						      mode == K_FLUSH_DOWNGRADE, buf);
 		cache_put(c);
@@ -379,7 +394,7 @@ vm_segments_gone(const struct kui *port)
 			continue;
 		}
 		c->refs++;
-		destroy(c, 0, ~0UL);
+		destroy(c, 0, ~0UL, false);	/* this thread may be ending */
 		it = it->next;
 		cache_put(c);			/* may free c, not it */
 	}

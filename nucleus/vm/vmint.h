@@ -53,7 +53,7 @@ struct vpage *page_find(struct cache *c, u64 off);	/* vm lock held */
 struct vpage *page_insert(struct cache *c, u64 off, paddr_t pa, int access);
 paddr_t page_unlink(struct vpage *pg);			/* its frame, to free */
 long page_get(struct cache *c, u64 off, int access, struct vpage **out);
-void page_wait(void);					/* vm lock held; held again */
+long page_wait(void);					/* vm lock held; held again */
 void pages_done(void);					/* wakes page_wait */
 void cache_free_range(struct cache *c, u64 off, u64 size);	/* anon; vm lock held */
 long mapper_call(struct cache *c, u64 op, u64 off, u64 size, u64 range, int access,
