@@ -5,12 +5,10 @@
  * a supervisor actor's region is filled when it is made, since nothing
  * may fault in the supervisor space (only anonymous memory there).
  * Supervisor addresses are handed out upwards from the shared supervisor
- * space with a guard page between regions.  Also the copies between the
- * nucleus and actors, and nucleus stacks.
+ * space with a guard page between regions.
  * Entry points: vm_init, rgn_alloc, rgn_map, rgn_free, rgn_unmap,
  * rgn_protect, rgn_split, rgn_list, rgn_free_all, vm_fault,
- * cache_unmap_page, copyin, copyout, copyin_str, vm_write_actor,
- * vm_actor_byte, kstack_alloc, kstack_free.
+ * cache_unmap_page, vm_actor_byte.
  * Lock order: vm lock -> super_lock -> pmem.
  */
 #include <kern/types.h>
@@ -28,7 +26,7 @@
 #define USER_ALLOC_BASE	0x0000100000000000UL	/* where the nucleus picks */
 #define RGN_MAX		(1UL << 36)
 
-static struct spinlock super_lock = SPINLOCK_INIT("super");	/* super_next, kernel tables */
+struct spinlock super_lock = SPINLOCK_INIT("super");	/* super_next, kernel tables */
 static u64 super_next = KSUPER_BASE;
 
 void vm_cache_init(void);
@@ -552,126 +550,4 @@ vm_actor_byte(struct actor *a, u64 va, int access, u8 **kva)
 		*kva = (u8 *)P2V(*pte & PTE_ADDR) + (va & PAGE_MASK);
 	}
 	return K_OK;
-}
-
-/* The part of the address space the calling actor may name. */
-bool
-caller_range_ok(uaddr_t p, size_t n)
-{
-	struct thread *t = curthread();
-	struct actor *a = t->acting ? t->acting : t->actor;
-	u64 lo = USER_BASE, hi = USER_END;
-
-	if (!a)
-		return true;		/* a nucleus thread */
-	if (a->mode == K_ACTOR_SUPER) {
-		lo = KSUPER_BASE;
-		hi = KSUPER_END;
-	}
-	return p >= lo && p < hi && n <= hi - p;
-}
-
-long
-copyin(void *dst, uaddr_t src, size_t n)
-{
-	if (!caller_range_ok(src, n))
-		return -K_EFAULT;
-	return copy_in_raw(dst, src, n);
-}
-
-long
-copyout(uaddr_t dst, const void *src, size_t n)
-{
-	if (!caller_range_ok(dst, n))
-		return -K_EFAULT;
-	return copy_out_raw(dst, src, n);
-}
-
-long
-copyin_str(char *dst, uaddr_t src, size_t max)
-{
-	for (size_t i = 0; i < max; i++) {
-		long r = copyin(dst + i, src + i, 1);
-		if (r < 0)
-			return r;
-		if (dst[i] == '\0')
-			return (long)i;
-	}
-	return -K_EINVAL;
-}
-
-/* Writes into any actor's memory (the loader: rights are not checked,
- * the image's pages are made read-only later). */
-long
-vm_write_actor(struct actor *a, u64 va, const void *src, size_t n)
-{
-	const u8 *s = src;
-	long err;
-	u8 *k;
-
-	while (n) {
-		size_t chunk = MIN(n, PAGE_SIZE - (va & PAGE_MASK));
-		if ((err = vm_actor_byte(a, va, 0, &k)) < 0)
-			return err;
-		memcpy(k, s, chunk);
-		vm_unlock();
-		va += chunk;
-		s += chunk;
-		n -= chunk;
-	}
-	return K_OK;
-}
-
-/* Nucleus stacks: KSTACK_SIZE mapped below an unmapped guard page;
- * freed stacks are kept for reuse. */
-static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
-static u64 kstack_cache[256];		/* under kstack_lock */
-static int kstack_cached;
-
-u64
-kstack_alloc(void)
-{
-	u64 va;
-
-	spin_lock(&kstack_lock);
-	if (kstack_cached) {
-		va = kstack_cache[--kstack_cached];
-		spin_unlock(&kstack_lock);
-		return va;
-	}
-	spin_unlock(&kstack_lock);
-	if (!(va = vmap_alloc(KSTACK_SIZE + PAGE_SIZE)))
-		return 0;
-	va += PAGE_SIZE;		/* the guard stays unmapped */
-	spin_lock(&super_lock);		/* it also guards the shared tables */
-	for (u64 p = va; p < va + KSTACK_SIZE; p += PAGE_SIZE) {
-		paddr_t pa = pmem_alloc();
-		if (!pa || pt_map(kernel_pml4, p, pa, PTE_W | PTE_NX | PTE_G) < 0) {
-			if (pa)
-				pmem_free(pa);
-			for (u64 q = va; q < p; q += PAGE_SIZE)
-				pmem_free(pt_unmap(kernel_pml4, q));
-			spin_unlock(&super_lock);
-			return 0;
-		}
-	}
-	spin_unlock(&super_lock);
-	return va + KSTACK_SIZE;
-}
-
-void
-kstack_free(u64 top)
-{
-	u64 va = top - KSTACK_SIZE;
-
-	spin_lock(&kstack_lock);
-	if (kstack_cached < (int)ARRAY_SIZE(kstack_cache)) {
-		kstack_cache[kstack_cached++] = top;
-		spin_unlock(&kstack_lock);
-		return;
-	}
-	spin_unlock(&kstack_lock);
-	for (u64 p = va; p < top; p += PAGE_SIZE)
-		pmem_free(pt_unmap(kernel_pml4, p));
-	/* the virtual range is not reused: KVMAP is large */
 }

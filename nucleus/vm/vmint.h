@@ -58,6 +58,9 @@ void pages_done(void);					/* wakes page_wait */
 void cache_free_range(struct cache *c, u64 off, u64 size);	/* anon; vm lock held */
 long mapper_call(struct cache *c, u64 op, u64 off, u64 size, u64 range, int access,
 		 void *buf, int *granted);
+extern struct spinlock super_lock;	/* region.c: super_next, the shared tables */
+long vm_target(long aid, struct actor **out);	/* copy.c: aid 0 or, if trusted, any */
+
 /* region.c: the nucleus address of actor a's byte at va for access, the
  * page faulted in; K_OK with the vm lock held (the page stays while it
  * is), or an error. */

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copies: between the nucleus and the calling actor (copyin, copyout:
+ * the range checked against the caller's half, faults filled on demand
+ * by the trap handler), into any actor for the loader, and between any
+ * two actors (vmCopy).
+ * Entry points: caller_range_ok, copyin, copyout, copyin_str,
+ * vm_write_actor, vm_target, nc_vmCopy.
+ */
+#include <kern/types.h>
+#include <kern/klib.h>
+#include <kern/heap.h>
+#include <kern/percpu.h>
+#include <kern/thread.h>
+#include <kern/actor.h>
+#include <kern/ncall.h>
+#include <vm/vm.h>
+#include "vmint.h"
+#include "x86.h"
+
+/* The part of the address space the calling actor may name. */
+bool
+caller_range_ok(uaddr_t p, size_t n)
+{
+	struct thread *t = curthread();
+	struct actor *a = t->acting ? t->acting : t->actor;
+	u64 lo = USER_BASE, hi = USER_END;
+
+	if (!a)
+		return true;		/* a nucleus thread */
+	if (a->mode == K_ACTOR_SUPER) {
+		lo = KSUPER_BASE;
+		hi = KSUPER_END;
+	}
+	return p >= lo && p < hi && n <= hi - p;
+}
+
+long
+copyin(void *dst, uaddr_t src, size_t n)
+{
+	if (!caller_range_ok(src, n))
+		return -K_EFAULT;
+	return copy_in_raw(dst, src, n);
+}
+
+long
+copyout(uaddr_t dst, const void *src, size_t n)
+{
+	if (!caller_range_ok(dst, n))
+		return -K_EFAULT;
+	return copy_out_raw(dst, src, n);
+}
+
+long
+copyin_str(char *dst, uaddr_t src, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		long r = copyin(dst + i, src + i, 1);
+		if (r < 0)
+			return r;
+		if (dst[i] == '\0')
+			return (long)i;
+	}
+	return -K_EINVAL;
+}
+
+/* Writes into any actor's memory (the loader: rights are not checked,
+ * the image's pages are made read-only later). */
+long
+vm_write_actor(struct actor *a, u64 va, const void *src, size_t n)
+{
+	const u8 *s = src;
+	long err;
+	u8 *k;
+
+	while (n) {
+		size_t chunk = MIN(n, PAGE_SIZE - (va & PAGE_MASK));
+		if ((err = vm_actor_byte(a, va, 0, &k)) < 0)
+			return err;
+		memcpy(k, s, chunk);
+		vm_unlock();
+		va += chunk;
+		s += chunk;
+		n -= chunk;
+	}
+	return K_OK;
+}
+
+/* The actor aid names (0: the caller; another needs a trusted caller),
+ * referenced. */
+long
+vm_target(long aid, struct actor **out)
+{
+	struct actor *me = caller_actor();
+
+	if (aid == 0 || aid == me->aid) {
+		actor_get(me);
+		*out = me;
+		return K_OK;
+	}
+	if (!me->trusted)
+		return -K_EPERM;
+	return (*out = actor_get_by_id(aid)) ? K_OK : -K_EUNKNOWN;
+}
+
+/*
+ * Copies size bytes from src in actor src_aid to dst in actor dst_aid
+ * (0: the caller; others need a trusted caller), faulting pages in on
+ * either side.  Through a bounce buffer: the vm lock covers one side at a
+ * time.
+ */
+long
+nc_vmCopy(long src_aid, long src, long dst_aid, long dst, long size)
+{
+	struct actor *sa = NULL, *da = NULL;
+	u64 s = (u64)src, d = (u64)dst, n = (u64)size;
+	u8 *buf = NULL, *k;
+	long err;
+
+	if ((err = vm_target(src_aid, &sa)) < 0 || (err = vm_target(dst_aid, &da)) < 0)
+		goto out;
+	err = -K_ENOMEM;
+	if (n && !(buf = kmalloc(PAGE_SIZE)))
+		goto out;
+	err = K_OK;
+	while (n) {
+		u64 chunk = MIN(n, MIN(PAGE_SIZE - (s & PAGE_MASK), PAGE_SIZE - (d & PAGE_MASK)));
+		if ((err = vm_actor_byte(sa, s, K_PROT_READ, &k)) < 0)
+			break;
+		memcpy(buf, k, chunk);
+		vm_unlock();
+		if ((err = vm_actor_byte(da, d, K_PROT_WRITE, &k)) < 0)
+			break;
+		memcpy(k, buf, chunk);
+		vm_unlock();
+		s += chunk;
+		d += chunk;
+		n -= chunk;
+	}
+	if (err < 0 && err != -K_ENOMEM)
+		err = -K_EFAULT;
+out:
+	if (buf)
+		kfree(buf);
+	if (sa)
+		actor_put(sa);
+	if (da)
+		actor_put(da);
+	return err;
+}
+
+
