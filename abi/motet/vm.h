@@ -43,6 +43,25 @@ struct krgn {
 	unsigned long offset;		/* of addr in the segment, page-aligned */
 };
 
+/* Region attributes, with the K_PROT_* bits of krgn.prot (rgnMap, rgnList) */
+#define K_RGN_SHARED		0x100	/* rgnCopy shares the region instead of copying it */
+#define K_RGN_PRIVATE		0x200	/* rgnMap of a segment: a copy-on-write view of it */
+
+/*
+ * The state of the page cache (vmStat).  Copies of regions share their
+ * pages until one side writes: the pages at the time of the copy are kept
+ * in history objects, found by walking from a region's cache toward the
+ * root; `depth` counts the steps of the longest such walk in the actor.
+ */
+struct kvmstat {
+	unsigned long pages_total;	/* physical pages of the site */
+	unsigned long pages_free;
+	unsigned long caches;		/* local caches (segments, anonymous, history) */
+	unsigned long history;		/* of which history objects (kept for copies only) */
+	unsigned long depth;		/* the actor's longest history chain */
+	unsigned long resident;		/* pages of the actor's regions' own caches */
+};
+
 /* sgFlush modes */
 #define K_FLUSH_DESTROY		1	/* drop the pages (dirty ones are not pushed out) */
 #define K_FLUSH_DOWNGRADE	2	/* push dirty pages out, keep them read-only */

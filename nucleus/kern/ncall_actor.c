@@ -62,6 +62,28 @@ nc_actorStart(long module, long mode, long args)
 	return actor_start_module(name, m, trusted, argstr, caller->aid, 0);
 }
 
+/* An empty actor (no region, no thread) started by the caller, which
+ * fills it (rgnMap, rgnCopy, vmCopy) and gives it threads. */
+long
+nc_actorCreate(long mode)
+{
+	struct actor *caller = caller_actor(), *a;
+	int m = (int)(mode & 0xff);
+	bool trusted = mode & K_ACTOR_TRUSTED;
+
+	if ((mode & ~(0xffL | K_ACTOR_TRUSTED)) || (m != K_ACTOR_USER && m != K_ACTOR_SUPER))
+		return -K_EINVAL;
+	if ((trusted || m == K_ACTOR_SUPER) && !caller->trusted && caller->mode != K_ACTOR_SUPER)
+		return -K_EPERM;
+	if (!(a = actor_create(caller->name, m, trusted, caller->aid)))
+		return -K_ENOMEM;
+	if (!(a->pmap = m == K_ACTOR_USER ? pmap_create() : &kernel_pmap)) {
+		actor_kill(a, K_STATUS_DELETED);
+		return -K_ENOMEM;
+	}
+	return a->aid;
+}
+
 long
 nc_actorDelete(long aid)
 {

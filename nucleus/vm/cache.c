@@ -30,6 +30,7 @@ static struct vpage *frame;		/* by physical page number */
 static struct vpage **hash;		/* (cache, off) -> page, under the vm lock */
 static u64 hash_mask;
 static struct list vm_segs[SEG_BUCKETS];	/* segment caches, by mapper port */
+struct list vm_caches = LIST_INIT(vm_caches);	/* every cache (vmStat) */
 
 void
 vm_cache_init(void)
@@ -66,6 +67,12 @@ page_find(struct cache *c, u64 off)
 		if (pg->cache == c && pg->off == off)
 			return pg;
 	return NULL;
+}
+
+struct vpage *
+page_of_pa(paddr_t pa)
+{
+	return &frame[pa >> PAGE_SHIFT];
 }
 
 /* Puts frame pa in c at off (it cannot fail: the frame's own struct). */
@@ -122,7 +129,7 @@ pages_done(void)
 	waitq_wake(&vm_wq, 1 << 30, K_OK);
 }
 
-static struct cache *
+struct cache *
 cache_new(bool anon)
 {
 	struct cache *c = kmalloc(sizeof(*c));
@@ -132,9 +139,13 @@ cache_new(bool anon)
 	memset(c, 0, sizeof(*c));
 	c->refs = 1;
 	c->anon = anon;
+	c->hi = ~0UL;
 	list_init(&c->pages);
 	list_init(&c->regions);
 	list_init(&c->slink);
+	list_init(&c->kids);
+	list_init(&c->klink);
+	list_add_tail(&vm_caches, &c->alink);
 	return c;
 }
 
@@ -180,22 +191,33 @@ cache_of_seg(const struct kcap *seg)
 	return c;
 }
 
-/* Drops a reference.  An anonymous cache goes with its last region; a
- * segment's stays while it has pages (a later map or sgRead finds them). */
+/* Drops a reference.  An anonymous cache goes with its last region or
+ * child, and then its parent loses a child; a segment's stays while it
+ * has pages (a later map or sgRead finds them).  A history object left
+ * with one child merges with it (history.c). */
 void
 cache_put(struct cache *c)
 {
-	if (--c->refs > 0)
-		return;
-	if (c->anon) {
-		while (!list_empty(&c->pages))
-			pmem_free(page_unlink(list_entry(c->pages.next, struct vpage, clink)));
-	} else if (c->npages) {
-		return;
-	} else {
-		list_del(&c->slink);
+	while (--c->refs == 0) {
+		struct cache *p = c->parent;
+		if (c->anon) {
+			while (!list_empty(&c->pages))
+				pmem_free(page_unlink(list_entry(c->pages.next, struct vpage, clink)));
+		} else if (c->npages) {
+			return;
+		} else {
+			list_del(&c->slink);
+		}
+		if (p) {
+			list_del(&c->klink);
+			p->nkids--;
+		}
+		list_del(&c->alink);
+		kfree(c);
+		if (!(c = p))
+			return;
 	}
-	kfree(c);
+	history_gc(c);
 }
 
 /* Frees the pages of [off, off + size) of an anonymous cache whose region

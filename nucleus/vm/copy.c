@@ -75,7 +75,7 @@ vm_write_actor(struct actor *a, u64 va, const void *src, size_t n)
 
 	while (n) {
 		size_t chunk = MIN(n, PAGE_SIZE - (va & PAGE_MASK));
-		if ((err = vm_actor_byte(a, va, 0, &k)) < 0)
+		if ((err = vm_actor_byte(a, va, VM_FORCE, &k)) < 0)
 			return err;
 		memcpy(k, s, chunk);
 		vm_unlock();
@@ -86,21 +86,26 @@ vm_write_actor(struct actor *a, u64 va, const void *src, size_t n)
 	return K_OK;
 }
 
-/* The actor aid names (0: the caller; another needs a trusted caller),
- * referenced. */
+/* The actor aid names (0: the caller; another needs a trusted caller, or
+ * one that started it), referenced. */
 long
 vm_target(long aid, struct actor **out)
 {
-	struct actor *me = caller_actor();
+	struct actor *me = caller_actor(), *a;
 
 	if (aid == 0 || aid == me->aid) {
 		actor_get(me);
 		*out = me;
 		return K_OK;
 	}
-	if (!me->trusted)
+	if (!(a = actor_get_by_id(aid)))
+		return me->trusted ? -K_EUNKNOWN : -K_EPERM;
+	if (!me->trusted && a->parent != me->aid) {
+		actor_put(a);
 		return -K_EPERM;
-	return (*out = actor_get_by_id(aid)) ? K_OK : -K_EUNKNOWN;
+	}
+	*out = a;
+	return K_OK;
 }
 
 /*

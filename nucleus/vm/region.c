@@ -37,7 +37,7 @@ vm_init(void)
 	vm_cache_init();
 }
 
-static bool
+bool
 overlaps(struct actor *a, u64 start, u64 size)
 {
 	struct list *it;
@@ -61,7 +61,7 @@ user_place(struct actor *a, u64 size)
 }
 
 /* The region of a holding va, or NULL. */
-static struct region *
+struct region *
 region_at(struct actor *a, u64 va)
 {
 	struct list *it;
@@ -84,13 +84,15 @@ pte_flags(struct actor *a, int prot)
 }
 
 /* A page of r is writable once the mapper granted it and, for a segment,
- * once it is dirty (so that the first write is seen). */
-static u64
+ * once it is dirty (so that the first write is seen); never when it is
+ * a parent's (history.c: a write copies it). */
+u64
 page_pte(struct region *r, struct vpage *pg)
 {
 	int prot = r->prot;
 
-	if (!(pg->access & K_PROT_WRITE) || (!r->cache->anon && !(pg->flags & PG_DIRTY)))
+	if (!(pg->access & K_PROT_WRITE) || (!r->cache->anon && !(pg->flags & PG_DIRTY)) ||
+	    pg->cache != r->cache)
 		prot &= ~K_PROT_WRITE;
 	return pte_flags(r->actor, prot);
 }
@@ -127,16 +129,27 @@ clear_ptes(struct region *r)
 }
 
 /* Drops r from its actor and cache after its translations were cleared
- * and flushed; vm lock held. */
+ * and flushed; vm lock held.  An anonymous cache's pages go with the
+ * last region mapping them. */
 static void
 drop_region(struct region *r)
 {
 	struct cache *c = r->cache;
+	struct list *it;
+	u64 lo = r->offset, hi = r->offset + r->size;
 
 	list_del(&r->link);
 	list_del(&r->clink);
-	if (c->anon)
-		cache_free_range(c, r->offset, r->size);
+	c->nregions--;
+	list_for_each(it, &c->regions) {
+		struct region *o = list_entry(it, struct region, clink);
+		if (o->offset < hi && lo < o->offset + o->size) {	/* shared: keep them all */
+			lo = hi;
+			break;
+		}
+	}
+	if (c->anon && lo < hi)
+		cache_free_range(c, lo, hi - lo);
 	cache_put(c);
 	kfree(r);
 }
@@ -178,7 +191,8 @@ fill_page(struct region *r, u64 va)
 	return err;
 }
 
-static struct region *
+/* A region of a at va mapping c (whose reference it takes) from offset. */
+struct region *
 region_new(struct actor *a, u64 va, u64 size, int prot, struct cache *c, u64 offset)
 {
 	struct region *r = kmalloc(sizeof(*r));
@@ -188,11 +202,13 @@ region_new(struct actor *a, u64 va, u64 size, int prot, struct cache *c, u64 off
 	r->start = va;
 	r->size = size;
 	r->prot = prot;
+	r->flags = 0;
 	r->dying = false;
 	r->actor = a;
 	r->cache = c;
 	r->offset = offset;
 	list_add_tail(&c->regions, &r->clink);
+	c->nregions++;
 	insert(a, r);
 	return r;
 }
@@ -239,7 +255,8 @@ rgn_map(struct actor *a, struct krgn *k)
 	struct region *r;
 	long err;
 
-	if (size == 0 || (size & PAGE_MASK) || size > RGN_MAX || (k->prot & ~7L) ||
+	if (size == 0 || (size & PAGE_MASK) || size > RGN_MAX ||
+	    (k->prot & ~(7L | K_RGN_SHARED | K_RGN_PRIVATE)) ||
 	    ((k->addr | k->offset) & PAGE_MASK) || k->offset + size < k->offset)
 		return -K_EINVAL;
 	if (!anon && a->mode == K_ACTOR_SUPER)
@@ -251,12 +268,23 @@ rgn_map(struct actor *a, struct krgn *k)
 		vm_unlock();
 		return -K_ENOMEM;
 	}
+	if (!anon && (k->prot & K_RGN_PRIVATE)) {	/* a child of the segment's cache */
+		struct cache *seg = c;
+		c = cache_shadow(seg, k->offset, k->offset + size);
+		cache_put(seg);
+		if (!c) {
+			vm_unlock();
+			return -K_ENOMEM;
+		}
+	}
 	if ((err = place(a, k->addr, size, &va)) < 0 ||
-	    (err = -K_ENOMEM, !(r = region_new(a, va, size, (int)k->prot, c, anon ? 0 : k->offset)))) {
+	    (err = -K_ENOMEM, !(r = region_new(a, va, size, (int)(k->prot & 7), c,
+					       anon ? 0 : k->offset)))) {
 		cache_put(c);
 		vm_unlock();
 		return err;
 	}
+	r->flags = (int)(k->prot & (K_RGN_SHARED | (anon ? 0 : K_RGN_PRIVATE)));
 	if (a->mode == K_ACTOR_SUPER) {
 		for (u64 p = va; p < va + size; p += PAGE_SIZE) {
 			if ((err = fill_page(r, p)) < 0) {
@@ -288,7 +316,7 @@ rgn_alloc(struct actor *a, u64 hint, u64 size, int prot, u64 *out)
 
 /* Cuts the region holding va in two at va (nothing to do at a boundary);
  * vm lock held. */
-static long
+long
 split_at(struct actor *a, u64 va)
 {
 	struct region *r = region_at(a, va), *r2;
@@ -303,12 +331,13 @@ split_at(struct actor *a, u64 va)
 	r2->offset = r->offset + (va - r->start);
 	r->size = va - r->start;
 	r->cache->refs++;
+	r->cache->nregions++;
 	list_add_tail(&r->cache->regions, &r2->clink);
 	list_add_head(&r->link, &r2->link);
 	return K_OK;
 }
 
-static bool
+bool
 range_ok(struct actor *a, u64 addr, u64 size)
 {
 	u64 lo = a->mode == K_ACTOR_SUPER ? KSUPER_BASE : USER_BASE;
@@ -408,9 +437,14 @@ rgn_protect(struct actor *a, u64 addr, u64 size, int prot)
 		if (super)
 			spin_lock(&super_lock);
 		for (va = r->start; va < r->start + r->size; va += PAGE_SIZE) {
-			struct vpage *pg = page_find(r->cache, r->offset + (va - r->start));
-			if (pg)
-				pt_protect(pml4_of(a), va, page_pte(r, pg) | (super ? PTE_G : 0));
+			u64 *pte = pt_lookup(pml4_of(a), va);
+			if (!pte)
+				continue;
+			if (!(prot & (K_PROT_READ | K_PROT_EXEC)) && !super)
+				pt_unmap(pml4_of(a), va);	/* no "present, no access" */
+			else
+				pt_protect(pml4_of(a), va, page_pte(r, page_of_pa(*pte & PTE_ADDR)) |
+							   (super ? PTE_G : 0));
 		}
 		if (super)
 			spin_unlock(&super_lock);
@@ -433,9 +467,13 @@ rgn_list(struct actor *a, struct krgn *out, long max)
 		if (r->dying)
 			continue;
 		if (n < max) {
-			out[n] = (struct krgn){ r->start, r->size, r->prot, { { 0, 0 }, { 0, 0 } }, r->offset };
-			if (!r->cache->anon)
-				out[n].seg = r->cache->seg;
+			struct cache *c = r->cache;
+			out[n] = (struct krgn){ r->start, r->size, r->prot | r->flags, { { 0, 0 }, { 0, 0 } },
+						r->offset };
+			while ((r->flags & K_RGN_PRIVATE) && c->anon && c->parent)
+				c = c->parent;			/* the segment copied */
+			if (!c->anon)
+				out[n].seg = c->seg;
 		}
 		n++;
 	}
@@ -457,50 +495,67 @@ rgn_free_all(struct actor *a)
 }
 
 void
-cache_unmap_page(struct cache *c, u64 off, bool readonly)
+cache_unmap_page(struct cache *c, u64 off, bool readonly, struct tlbwork *w)
 {
 	struct list *it;
 
 	list_for_each(it, &c->regions) {
 		struct region *r = list_entry(it, struct region, clink);
-		if (off < r->offset || off - r->offset >= r->size)
+		u64 va = r->start + (off - r->offset);
+		if (off < r->offset || off - r->offset >= r->size || !pt_lookup(pml4_of(r->actor), va))
 			continue;
 		if (readonly)
-			pt_protect(pml4_of(r->actor), r->start + (off - r->offset),
-				   pte_flags(r->actor, r->prot & ~K_PROT_WRITE));
+			pt_protect(pml4_of(r->actor), va, pte_flags(r->actor, r->prot & ~K_PROT_WRITE));
 		else
-			pt_unmap(pml4_of(r->actor), r->start + (off - r->offset));
+			pt_unmap(pml4_of(r->actor), va);
+		tlb_note(w, r->actor->pmap, va);
+	}
+	if (readonly)
+		return;				/* children map it read-only already */
+	list_for_each(it, &c->kids) {
+		struct cache *k = list_entry(it, struct cache, klink);
+		if (off >= k->lo && off < k->hi && !page_find(k, off))
+			cache_unmap_page(k, off, false, w);
 	}
 }
 
 /*
  * The page of user actor a at va, for `access` (K_PROT_READ, _WRITE or
- * _EXEC), filled and mapped: K_OK and *pg with the vm lock held, or an
- * error (-K_EFAULT: no region allows it; or the mapper's).
+ * _EXEC; VM_FORCE: write, rights not checked), filled and mapped: K_OK
+ * and *pg with the vm lock held, or an error (-K_EFAULT: no region allows
+ * it; or the mapper's).  w gathers the TLB work (a copy replacing a
+ * parent's page), to be done before a writes.
  */
 static long
-fault_in(struct actor *a, u64 va, int access, struct vpage **pgp)
+fault_in(struct actor *a, u64 va, int access, struct vpage **pgp, struct tlbwork *w)
 {
-	u64 page = ALIGN_DOWN(va, PAGE_SIZE);
-	int want = access & K_PROT_WRITE ? K_PROT_READ | K_PROT_WRITE : K_PROT_READ;
+	u64 page = ALIGN_DOWN(va, PAGE_SIZE), *pte;
+	int want = access & (K_PROT_WRITE | VM_FORCE) ? K_PROT_READ | K_PROT_WRITE : K_PROT_READ;
 	struct region *r;
 	struct vpage *pg;
 	long err;
 
 	vm_lock();
-	do {
-		if (!(r = region_at(a, page)) || (access & ~r->prot)) {
+	for (;;) {
+		if (!(r = region_at(a, page)) || (!(access & VM_FORCE) && (access & ~r->prot))) {
 			vm_unlock();
 			return -K_EFAULT;
 		}
-		err = page_get(r->cache, r->offset + (page - r->start), want, &pg);
-	} while (err == PG_AGAIN);
+		if (r->cache->flushing)			/* history.c: just copied */
+			err = page_wait() < 0 ? -K_EABORT : PG_AGAIN;
+		else
+			err = cache_page(r->cache, r->offset + (page - r->start), want, &pg, w);
+		if (err != PG_AGAIN)
+			break;
+	}
 	if (err < 0) {
 		vm_unlock();
 		return err;
 	}
-	if ((access & K_PROT_WRITE) && !r->cache->anon)
+	if ((want & K_PROT_WRITE) && !r->cache->anon)
 		pg->flags |= PG_DIRTY;
+	if ((pte = pt_lookup(pml4_of(a), page)) && (*pte & PTE_ADDR) != pg->pa)
+		tlb_note(w, a->pmap, page);		/* was a parent's page */
 	if (pt_map(pml4_of(a), page, pg->pa, page_pte(r, pg)) < 0) {
 		vm_unlock();
 		return -K_ENOMEM;
@@ -512,14 +567,16 @@ fault_in(struct actor *a, u64 va, int access, struct vpage **pgp)
 long
 vm_fault(struct actor *a, u64 va, u64 error)
 {
+	struct tlbwork w = { TLB_NONE, NULL, 0 };
 	struct vpage *pg;
 	int access = (error & 2) ? K_PROT_WRITE : (error & 16) ? K_PROT_EXEC : K_PROT_READ;
 	long err;
 
 	if (a->mode != K_ACTOR_USER || va >= USER_END)
 		return -K_EFAULT;
-	if ((err = fault_in(a, va, access, &pg)) == K_OK)
+	if ((err = fault_in(a, va, access, &pg, &w)) == K_OK)
 		vm_unlock();
+	tlb_done(&w);
 	return err;
 }
 
@@ -532,9 +589,17 @@ vm_actor_byte(struct actor *a, u64 va, int access, u8 **kva)
 	long err;
 
 	if (a->mode == K_ACTOR_USER) {
+		struct tlbwork w = { TLB_NONE, NULL, 0 };
 		if (va >= USER_END)
 			return -K_EFAULT;
-		if ((err = fault_in(a, va, access, &pg)) < 0)
+		err = fault_in(a, va, access, &pg, &w);
+		if (w.kind != TLB_NONE) {		/* done before the copy writes */
+			if (err == K_OK)
+				vm_unlock();
+			tlb_done(&w);
+			return err < 0 ? err : vm_actor_byte(a, va, access, kva);
+		}
+		if (err < 0)
 			return err;
 		*kva = (u8 *)P2V(pg->pa) + (va & PAGE_MASK);
 		return K_OK;
@@ -542,7 +607,8 @@ vm_actor_byte(struct actor *a, u64 va, int access, u8 **kva)
 	vm_lock();
 	{
 		struct region *r = region_at(a, ALIGN_DOWN(va, PAGE_SIZE));
-		u64 *pte = r && !(access & ~r->prot) ? pt_lookup(pml4_of(a), va) : NULL;
+		bool ok = r && ((access & VM_FORCE) || !(access & ~r->prot));
+		u64 *pte = ok ? pt_lookup(pml4_of(a), va) : NULL;
 		if (!pte) {
 			vm_unlock();
 			return -K_EFAULT;

@@ -271,6 +271,7 @@ quiesce(struct cache *c, u64 off, u64 size)
 static long
 destroy(struct cache *c, u64 off, u64 size, bool wait)
 {
+	struct tlbwork w = { TLB_NONE, NULL, 0 };
 	struct vpage **v;
 	long n, k = 0;
 
@@ -281,12 +282,12 @@ destroy(struct cache *c, u64 off, u64 size, bool wait)
 	for (long i = 0; i < n; i++) {
 		if ((v[i]->flags & PG_BUSY) || v[i]->pins)
 			continue;
-		cache_unmap_page(c, v[i]->off, false);
+		cache_unmap_page(c, v[i]->off, false, &w);
 		v[k++] = (struct vpage *)page_unlink(v[i]);	/* now the frame */
 	}
 	n = k;
 	vm_unlock();
-	pmap_flush(&kernel_pmap);			/* every space, every processor */
+	tlb_done(&w);
 	for (long i = 0; i < n; i++)
 		pmem_free((paddr_t)v[i]);
 	kfree(v);
@@ -299,6 +300,7 @@ destroy(struct cache *c, u64 off, u64 size, bool wait)
 static long
 clean(struct cache *c, u64 off, u64 size, bool downgrade, u8 *buf)
 {
+	struct tlbwork w = { TLB_NONE, NULL, 0 };
 	struct vpage **v;
 	long n, err = K_OK;
 	int got;
@@ -312,14 +314,14 @@ clean(struct cache *c, u64 off, u64 size, bool downgrade, u8 *buf)
 		if (downgrade)
 			v[i]->access &= (u8)~K_PROT_WRITE;
 		if (dirty || downgrade)
-			cache_unmap_page(c, v[i]->off, true);
+			cache_unmap_page(c, v[i]->off, true, &w);
 		v[i]->flags &= (u8)~PG_DIRTY;
 		v[i]->pins++;
 		if (!dirty)
 			v[i]->flags |= PG_BUSY;		/* marks "clean already": not pushed */
 	}
 	vm_unlock();
-	pmap_flush(&kernel_pmap);
+	tlb_done(&w);
 	for (long i = 0; i < n; ) {
 		long j = i, k;
 		if (v[i]->flags & PG_BUSY) {

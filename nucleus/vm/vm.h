@@ -19,6 +19,7 @@ struct krgn;
 struct region {
 	u64 start, size;
 	int prot;			/* K_PROT_* */
+	int flags;			/* K_RGN_SHARED, K_RGN_PRIVATE */
 	bool dying;			/* being freed: range still taken */
 	struct actor *actor;
 	struct cache *cache;
@@ -35,6 +36,9 @@ long rgn_unmap(struct actor *a, u64 addr, u64 size);
 long rgn_protect(struct actor *a, u64 addr, u64 size, int prot);
 long rgn_split(struct actor *a, u64 addr);
 long rgn_list(struct actor *a, struct krgn *out, long max);
+long rgn_copy(struct actor *sa, u64 src, struct actor *da, u64 dst, u64 size);
+struct kvmstat;
+void vm_stat(struct actor *a, struct kvmstat *out);
 void rgn_free_all(struct actor *a);
 long vm_fault(struct actor *a, u64 va, u64 error);	/* a user #PF: K_OK, or an error */
 void vm_segments_gone(const struct kui *port);		/* a mapper's port was deleted */

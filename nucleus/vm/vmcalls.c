@@ -3,7 +3,7 @@
  * The region nucleus calls (abi/motet/vm.h): they decode their arguments
  * and name the target actor (vm_target); region.c does the work.
  * Entry points: nc_rgnMap, nc_rgnProtect, nc_rgnUnmap, nc_rgnSplit,
- * nc_rgnList.
+ * nc_rgnList, nc_rgnCopy, nc_vmStat.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -95,4 +95,33 @@ nc_rgnList(long aid, long uout, long max)
 	if (k)
 		kfree(k);
 	return n;
+}
+
+long
+nc_rgnCopy(long src_aid, long src, long dst_aid, long dst, long size)
+{
+	struct actor *sa = NULL, *da = NULL;
+	long err;
+
+	if ((err = vm_target(src_aid, &sa)) == K_OK && (err = vm_target(dst_aid, &da)) == K_OK)
+		err = rgn_copy(sa, (u64)src, da, (u64)dst, (u64)size);
+	if (sa)
+		actor_put(sa);
+	if (da)
+		actor_put(da);
+	return err;
+}
+
+long
+nc_vmStat(long aid, long uout)
+{
+	struct kvmstat st;
+	struct actor *a;
+	long err;
+
+	if ((err = vm_target(aid, &a)) < 0)
+		return err;
+	vm_stat(a, &st);
+	actor_put(a);
+	return copyout((uaddr_t)uout, &st, sizeof(st)) < 0 ? -K_EFAULT : K_OK;
 }

@@ -14,6 +14,7 @@
 #define PG_BUSY		1	/* being filled or given rights: wait on vm_wq */
 #define PG_DIRTY	2	/* changed since the mapper last had it */
 #define PG_AGAIN	1	/* page_get: the vm lock was dropped, look again */
+#define VM_FORCE	0x10	/* vm_actor_byte: write, whatever the region's rights */
 #define SEG_BUCKETS	64
 #define CHUNK_PAGES	(K_BODY_MAX / PAGE_SIZE)	/* most pages in one message */
 
@@ -28,15 +29,47 @@ struct vpage {
 	struct list clink;		/* on cache->pages */
 };
 
+/*
+ * A local cache.  An anonymous one may have a parent (history.c): the
+ * pages it lacks in [lo, hi) are its parent's, looked up toward the root
+ * (read: shared read-only; write: copied here).  A cache some copy was
+ * made of is frozen: it loses its regions to a new child and keeps its
+ * pages for its children only, a history object.
+ */
 struct cache {
-	int refs;			/* regions, calls in progress */
+	int refs;			/* regions, children, calls in progress */
+	int nregions, nkids;
 	bool anon;			/* no mapper: zero-filled, gone with its regions */
+	bool flushing;			/* just copied, TLBs not yet flushed: faults wait */
 	struct kcap seg;		/* the segment (not anon) */
 	struct list pages;		/* struct vpage.clink */
 	struct list regions;		/* struct region.clink: where it is mapped */
 	struct list slink;		/* on the segment table (not anon) */
+	struct cache *parent;		/* history: where pages not here are */
+	u64 lo, hi;			/* the offsets looked up in the parent */
+	struct list kids;		/* caches whose parent this is */
+	struct list klink;		/* on parent->kids */
 	u64 npages;
+	u64 stamp;			/* rgn_copy: the copy that last saw it */
+	struct cache *twin;		/* rgn_copy: its copy in that copy */
+	struct cache *fnext;		/* rgn_copy: the caches it flushes for */
+	struct list alink;		/* on vm_caches */
 };
+
+/* TLB work owed after translations changed (tlb.c): nothing, one page of
+ * one space, one space, or everything everywhere. */
+struct pmap;
+struct tlbwork {
+	int kind;
+	struct pmap *pm;
+	u64 va;
+};
+#define TLB_NONE	0
+#define TLB_PAGE	1
+#define TLB_SPACE	2
+#define TLB_ALL		3
+void tlb_note(struct tlbwork *w, struct pmap *pm, u64 va);	/* translation of va in pm changed */
+void tlb_done(struct tlbwork *w);				/* no lock held */
 
 /* One lock for regions, caches and pages: the lock of vm_wq, where
  * threads wait for busy pages. */
@@ -46,9 +79,12 @@ extern struct waitq vm_wq;
 
 struct list *seg_bucket(const struct kui *port);
 
+extern struct list vm_caches;				/* every cache */
+struct cache *cache_new(bool anon);			/* one reference */
 struct cache *cache_anon(void);				/* one reference */
 struct cache *cache_of_seg(const struct kcap *seg);	/* a reference; vm lock held */
-void cache_put(struct cache *c);			/* vm lock held */
+void cache_put(struct cache *c);			/* vm lock held; collects history */
+struct vpage *page_of_pa(paddr_t pa);			/* the frame's struct */
 struct vpage *page_find(struct cache *c, u64 off);	/* vm lock held */
 struct vpage *page_insert(struct cache *c, u64 off, paddr_t pa, int access);
 paddr_t page_unlink(struct vpage *pg);			/* its frame, to free */
@@ -66,7 +102,22 @@ long vm_target(long aid, struct actor **out);	/* copy.c: aid 0 or, if trusted, a
  * is), or an error. */
 long vm_actor_byte(struct actor *a, u64 va, int access, u8 **kva);
 /* region.c: the translations of c's page at off everywhere it is mapped
- * go (or lose write access); the caller flushes every TLB.  vm lock held. */
-void cache_unmap_page(struct cache *c, u64 off, bool readonly);
+ * (its children's regions included) go, or lose write access; w gathers
+ * the TLB work.  vm lock held. */
+void cache_unmap_page(struct cache *c, u64 off, bool readonly, struct tlbwork *w);
+
+/* region.c, for history.c */
+struct region *region_new(struct actor *a, u64 va, u64 size, int prot, struct cache *c, u64 offset);
+struct region *region_at(struct actor *a, u64 va);
+long split_at(struct actor *a, u64 va);
+bool overlaps(struct actor *a, u64 start, u64 size);
+bool range_ok(struct actor *a, u64 addr, u64 size);
+u64 page_pte(struct region *r, struct vpage *pg);
+
+/* history.c: copy-on-write */
+struct cache *cache_shadow(struct cache *parent, u64 lo, u64 hi);	/* a child, one reference */
+long cache_page(struct cache *c, u64 off, int want, struct vpage **out, struct tlbwork *w);
+void history_gc(struct cache *c);			/* c lost a region or a child */
+void region_moved(struct region *r, struct cache *to);	/* r now maps `to` */
 
 #endif

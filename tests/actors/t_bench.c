@@ -191,6 +191,32 @@ mapper(void *arg)
 	}
 }
 
+/* Copy-on-write: rgnCopy of 1 MiB of touched memory into an empty actor
+ * (what fork does), then a first write to each page on our side. */
+static void
+bench_cow(void)
+{
+	struct krgn k = { .size = 256 * 4096, .prot = K_PROT_READ | K_PROT_WRITE };
+	long t0, t1, t2, aid = actorCreate(K_ACTOR_USER);
+
+	if (K_IS_ERR(aid) || rgnMap(0, &k) != K_OK)
+		return;
+	for (unsigned long p = 0; p < k.size; p += 4096)
+		((volatile char *)k.addr)[p] = 1;
+	t0 = timeNow();
+	rgnCopy(0, (void *)k.addr, aid, (void *)k.addr, k.size);
+	t1 = timeNow();
+	for (unsigned long p = 0; p < k.size; p += 4096)
+		((volatile char *)k.addr)[p] = 2;
+	t2 = timeNow();
+	kprintf("BENCH vm_copy_1m_user %ld ns (rgnCopy of 256 touched pages)\n", t1 - t0);
+	kprintf("BENCH vm_fault_cow_user %ld ns (a first write to a copied page)\n",
+		(t2 - t1) / 256);
+	actorDelete(aid);
+	actorWait(aid, K_NOTIMEOUT);
+	rgnUnmap(0, (void *)k.addr, k.size);
+}
+
 /* Page faults (zero-filled; served by a mapper thread of this actor) and
  * sgRead of 64 KiB already in the cache. */
 static void
@@ -211,6 +237,8 @@ bench_vm(void)
 			(t1 - t0) / 1024);
 		rgnUnmap(0, (void *)k.addr, k.size);
 	}
+	if (__kstart->mode == K_ACTOR_USER)
+		bench_cow();
 	portCreate(NULL, &port);
 	seg.port = port;
 	threadStart(mapper, &port, 0, 0);

@@ -19,6 +19,11 @@
  *   vmhold    a mapper that does not answer holds the faulting thread
  *             only; answered late, or deleted: the fault fails
  *   vmcopy    vmCopy within us and with a child; rgn* on another actor
+ *   vmpriv    private (K_RGN_PRIVATE) regions of a segment: reads pull
+ *             pages in read-only, writes copy them and tell the mapper
+ *             nothing; unwritten pages follow the segment (a shared
+ *             region's writes, the mapper's sgFlush); rgnCopy of a shared
+ *             segment region gives a private copy
  *   vmsegleak actors and threads back at the end (pages within a margin)
  * Child modes (t_vmseg MODE MAPPER SEG OFF VALUE TEST, untrusted user):
  *   peek      maps the page of SEG at OFF, ends with 0 if the word there
@@ -514,6 +519,83 @@ end:
 	ktest_end();
 }
 
+static void
+t_priv(void)
+{
+	unsigned long a = 0, b = 0, w = 0, v = 0x600df00dUL;
+	struct krgn q = { 0 };
+	struct mapper m;
+	struct kcap c;
+	long aid;
+
+	ktest_begin("vmpriv");
+	if (!start(&m))
+		goto out;
+	c = seg_cap(&m, 2);
+	if (!(a = map_seg(&m, 2, 4 * PG, 8 * PG, RW | K_RGN_PRIVATE)))
+		goto quit;
+	CHECK(rgn_at(0, a, &q) && q.prot == (RW | K_RGN_PRIVATE) && q.offset == 4 * PG &&
+	      uiEqual(&q.seg.port, &m.port) && q.seg.key[0] == 2,
+	      "listed prot %#lx offset %#lx key %lu", q.prot, q.offset, q.seg.key[0]);
+	CHECK_EQ(RD(a + 8), seg_word(2, 4 * PG + 8));
+	EXPECT_LOG(&m, 0, E(PULLIN, 2, 4 * PG, PG, PG, RO));
+	RD(a + 16) = 0x1234;				/* a private copy: no GETACCESS */
+	EXPECT_NOLOG(&m);
+	CHECK_EQ(RD(a + 16), 0x1234);
+	SAME_SEG((void *)(a + 24), 2, 4 * PG + 24, PG - 24);
+	RD(a + PG) = 0x5678;				/* never read: pulled in read-only */
+	EXPECT_LOG(&m, 0, E(PULLIN, 2, 5 * PG, PG, PG, RO));
+	SAME_SEG((void *)(a + PG + 8), 2, 5 * PG + 8, PG - 8);
+	CHECK_EQ(sgRead(&c, 4 * PG + 16, &w, 8), 8);	/* the segment did not change */
+	CHECK_EQ(w, seg_word(2, 4 * PG + 16));
+	EXPECT_NOLOG(&m);
+
+	if (!(b = map_seg(&m, 2, 0, 16 * PG, RW)))	/* shared, over the same pages */
+		goto quit;
+	CHECK_EQ(RD(a + 2 * PG + 8), seg_word(2, 6 * PG + 8));
+	EXPECT_LOG(&m, 0, E(PULLIN, 2, 6 * PG, PG, PG, RO));
+	RD(b + 6 * PG + 8) = v;				/* an unwritten private page follows */
+	EXPECT_LOG(&m, 0, E(GETACCESS, 2, 6 * PG, 0, PG, RW));
+	CHECK_EQ(RD(a + 2 * PG + 8), v);
+	CHECK_EQ(RD(b + 4 * PG + 16), seg_word(2, 4 * PG + 16));	/* a private write does not */
+	w = 0x4242;
+	CHECK_EQ(sgWrite(&c, 4 * PG + 16, &w, 8), 8);
+	EXPECT_LOG(&m, 0, E(GETACCESS, 2, 4 * PG, 0, PG, RW));
+	CHECK_EQ(RD(a + 16), 0x1234);
+
+	CHECK_EQ(mapper_flush(&m, 2, 0, MAP_SEGSIZE, K_FLUSH_DESTROY), K_OK);
+	CHECK_EQ(RD(a + 2 * PG + 8), seg_word(2, 6 * PG + 8));	/* the write was dropped */
+	EXPECT_LOG(&m, 0, E(PULLIN, 2, 6 * PG, PG, PG, RO));
+	CHECK_EQ(RD(a + 16), 0x1234);			/* private pages stay */
+	CHECK_EQ(RD(a + PG), 0x5678);
+	EXPECT_NOLOG(&m);
+
+	aid = actorCreate(K_ACTOR_USER);		/* a copy of the shared region */
+	CHECK(!K_IS_ERR(aid), "actorCreate: %s", kerrName(aid));
+	if (!K_IS_ERR(aid)) {
+		CHECK_EQ(rgnCopy(0, (void *)b, aid, (void *)b, 16 * PG), K_OK);
+		CHECK(rgn_at(aid, b, &q) && q.prot == (RW | K_RGN_PRIVATE) && q.seg.key[0] == 2,
+		      "the copy is listed prot %#lx key %lu", q.prot, q.seg.key[0]);
+		CHECK_EQ(vmCopy(aid, (void *)(b + 6 * PG + 8), 0, &w, 8), K_OK);
+		CHECK_EQ(w, seg_word(2, 6 * PG + 8));
+		CHECK_EQ(vmCopy(0, &v, aid, (void *)(b + 7 * PG), 8), K_OK);	/* its own */
+		CHECK_EQ(RD(b + 7 * PG), seg_word(2, 7 * PG));
+		CHECK_EQ(vmCopy(aid, (void *)(b + 7 * PG), 0, &w, 8), K_OK);
+		CHECK_EQ(w, v);
+		EXPECT_LOG(&m, 0, E(PULLIN, 2, 7 * PG, PG, PG, RO));
+		CHECK_EQ(actorDelete(aid), K_OK);
+		CHECK_EQ(actorWait(aid, 5 * SEC), K_STATUS_DELETED);
+	}
+quit:
+	if (a)
+		CHECK_EQ(rgnUnmap(0, (void *)a, 8 * PG), K_OK);
+	if (b)
+		CHECK_EQ(rgnUnmap(0, (void *)b, 16 * PG), K_OK);
+	mapper_end(&m, 0);
+out:
+	ktest_end();
+}
+
 /* vmchild TEST AID ADDR: vmcopy's other side. */
 static int
 vmchild(char **argv)
@@ -610,6 +692,7 @@ main(int argc, char **argv)
 	t_pullerr();
 	t_hold();
 	t_copy();
+	t_priv();
 	ktest_begin("vmsegleak");
 	portDelete(&tport);
 	check_counts(&before, 1024);	/* pages: the cache of dead mappers' segments may linger */

@@ -76,6 +76,7 @@ struct pmap *pmap_create(void);		/* sharing the upper half; NULL if no memory */
 void pmap_destroy(struct pmap *pm);	/* dead space: unload everywhere, free tables */
 void pmap_switch(struct pmap *pm);	/* load here; interrupts off */
 void pmap_flush(struct pmap *pm);	/* drop old translations everywhere; no lock held */
+void pmap_flush_page(struct pmap *pm, u64 va);	/* the same for one page */
 
 /* lapic.c, ioapic.c, acpi.c, smp.c */
 struct acpi_info {

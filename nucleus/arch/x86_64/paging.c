@@ -367,6 +367,26 @@ pmap_flush(struct pmap *pm)
 	shootdown(pm, false);
 }
 
+/* After one translation of pm changed: dropped here with invlpg when pm
+ * is loaded only here, else as pmap_flush does.  No lock held. */
+void
+pmap_flush_page(struct pmap *pm, u64 va)
+{
+	u64 me, others;
+	bool here;
+
+	push_off();
+	me = 1UL << mycpu()->id;
+	here = mycpu()->pmap == pm;
+	__atomic_or_fetch(&pm->stale, here ? ~me : ~0UL, __ATOMIC_SEQ_CST);
+	others = __atomic_load_n(&pm->active, __ATOMIC_SEQ_CST) & ~me;
+	if (here)
+		invlpg(va);
+	pop_off();
+	if (others)
+		shootdown(pm, false);
+}
+
 /* The space is dead (no thread runs in it): no processor keeps it loaded,
  * then its tables and PCID are freed. */
 void
