@@ -60,6 +60,8 @@ struct kvmstat {
 	unsigned long history;		/* of which history objects (kept for copies only) */
 	unsigned long depth;		/* the actor's longest history chain */
 	unsigned long resident;		/* pages of the actor's regions' own caches */
+	unsigned long swap_slots;	/* of the swap segment (vmSwap), 0 if none */
+	unsigned long swap_used;
 };
 
 /* sgFlush modes */

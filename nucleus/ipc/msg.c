@@ -281,6 +281,7 @@ copy_to_user(struct msg *m, long umsg, const struct kmsg *km, u64 token)
 
 	m->k.reply = token;
 	m->k.flags = (token ? K_MSG_CALL : 0) | (m->k.bodysize > km->bodysize ? K_MSG_CUT : 0);
+	curthread()->vm_reserve = m->k.protid == K_PROTID_NUCLEUS;	/* a mapper call */
 	if ((n && copyout((uaddr_t)km->body, m->k.body, n) < 0) ||
 	    copyout((uaddr_t)umsg + KMSG_OUT, &m->k.bodysize, sizeof(m->k) - KMSG_OUT) < 0)
 		err = -K_EFAULT;

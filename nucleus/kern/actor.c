@@ -120,13 +120,15 @@ long actor_count(void) { return READ_ONCE(nactors); }
 
 /* The actor's end: its memory back (so that a waiter finds it free: no
  * thread of it runs in it any more; a nucleus copy into it from now on
- * fails; but a supervisor actor's last thread is still on its stack
- * there: the reaper frees that), record the status, leave the table,
- * drop handlers.  No lock held. */
+ * fails), record the status, leave the table, drop handlers.  No lock
+ * held.  The reaper frees the memory instead when interrupts are off (a
+ * thread killed at an interrupt: TLB shootdowns need them on), when a
+ * supervisor actor's last thread is still on its stack there, or when
+ * the space was never made. */
 static void
 actor_end(struct actor *a)
 {
-	if (a->mode == K_ACTOR_USER || curthread()->actor != a)
+	if (a->pmap && intr_enabled() && (a->mode == K_ACTOR_USER || curthread()->actor != a))
 		rgn_free_all(a);
 	ipc_actor_gone(a);
 	spin_lock(&exit_wq.lock);

@@ -37,6 +37,15 @@ __attribute__((cold)) _Noreturn void pop_off_fail(void);
 #define percpu_int(off) ({ int v_; \
 	__asm__ volatile("movl %%gs:%c1, %0" : "=r"(v_) : "i"(off)); v_; })
 
+static inline bool
+intr_enabled(void)
+{
+	u64 fl;
+
+	__asm__ volatile("pushfq; popq %0" : "=r"(fl));
+	return fl & 0x200;
+}
+
 static inline void
 push_off(void)
 {

@@ -29,6 +29,8 @@ struct thread {
 	long tid;
 	int slot;
 	const char *name;
+	bool vm_reserve;		/* serving the nucleus (a mapper call): may take
+					 * pages kept back under pressure (vm/pageout.c) */
 
 	/* scheduling: under the run-queue lock of ->cpu */
 	int state;			/* enum kthread_state */

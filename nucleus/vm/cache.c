@@ -145,6 +145,7 @@ cache_new(bool anon)
 	list_init(&c->slink);
 	list_init(&c->kids);
 	list_init(&c->klink);
+	list_init(&c->swaps);
 	list_add_tail(&vm_caches, &c->alink);
 	return c;
 }
@@ -200,7 +201,8 @@ cache_put(struct cache *c)
 {
 	while (--c->refs == 0) {
 		struct cache *p = c->parent;
-		if (c->anon) {
+		if (c->anon) {			/* nobody holds it: no page is busy */
+			swap_free_range(c, 0, ~0UL);
 			while (!list_empty(&c->pages))
 				pmem_free(page_unlink(list_entry(c->pages.next, struct vpage, clink)));
 		} else if (c->npages) {
@@ -220,39 +222,63 @@ cache_put(struct cache *c)
 	history_gc(c);
 }
 
+/* Frees pg, or, if it is busy (being pushed out or swapped in), marks
+ * it to be freed by whoever holds it (page_unbusy). */
+void
+page_free(struct vpage *pg)
+{
+	if (pg->flags & PG_BUSY)
+		pg->flags |= PG_GONE;
+	else
+		pmem_free(page_unlink(pg));
+}
+
+/* pg is not busy any more; false if it was freed meanwhile (PG_GONE). */
+bool
+page_unbusy(struct vpage *pg)
+{
+	pg->flags &= (u8)~PG_BUSY;
+	if (!(pg->flags & PG_GONE))
+		return true;
+	pmem_free(page_unlink(pg));
+	return false;
+}
+
 /* Frees the pages of [off, off + size) of an anonymous cache whose region
- * went: nobody else maps those offsets, no processor holds them. */
+ * went, and its swapped ones: nobody else maps those offsets, no
+ * processor holds them. */
 void
 cache_free_range(struct cache *c, u64 off, u64 size)
 {
 	struct list *it, *nx;
 
+	swap_free_range(c, off, size);
 	if (size / PAGE_SIZE < c->npages) {
 		for (u64 o = off; o < off + size; o += PAGE_SIZE) {
 			struct vpage *pg = page_find(c, o);
 			if (pg)
-				pmem_free(page_unlink(pg));
+				page_free(pg);
 		}
 		return;
 	}
 	list_for_each_safe(it, nx, &c->pages) {
 		struct vpage *pg = list_entry(it, struct vpage, clink);
 		if (pg->off >= off && pg->off < off + size)
-			pmem_free(page_unlink(pg));
+			page_free(pg);
 	}
 }
 
 /*
- * One call to c's mapper: op on [off, off + size) (data into or out of
- * buf) with `access` asked on [off, off + range).  Returns K_OK and the
- * rights granted in *granted (at least those asked), or an error.  No lock
- * held; c is referenced.
+ * One call to the mapper of segment seg: op on [off, off + size) (data
+ * into or out of buf) with `access` asked on [off, off + range).  Returns
+ * K_OK and the rights granted in *granted (at least those asked), or an
+ * error.  No lock held; seg stays (its cache is referenced).
  */
 long
-mapper_call(struct cache *c, u64 op, u64 off, u64 size, u64 range, int access, void *buf,
-	    int *granted)
+mapper_call_seg(const struct kcap *seg, u64 op, u64 off, u64 size, u64 range, int access,
+		void *buf, int *granted)
 {
-	struct kmapreq q = { op, { c->seg.key[0], c->seg.key[1] }, off, size, range, (u64)access };
+	struct kmapreq q = { op, { seg->key[0], seg->key[1] }, off, size, range, (u64)access };
 	struct kmsg req, rep;
 	const struct kmaprep *a = (const void *)rep.annex;
 	long err;
@@ -267,7 +293,7 @@ mapper_call(struct cache *c, u64 op, u64 off, u64 size, u64 range, int access, v
 		rep.body = buf;
 		rep.bodysize = size;
 	}
-	if ((err = ipc_kcall(&c->seg.port, &req, &rep, K_NOTIMEOUT)) < 0)
+	if ((err = ipc_kcall(&seg->port, &req, &rep, K_NOTIMEOUT)) < 0)
 		return err;
 	if (a->error)
 		return a->error < 0 && a->error > -K_NERR ? a->error : -K_EIO;
@@ -277,6 +303,13 @@ mapper_call(struct cache *c, u64 op, u64 off, u64 size, u64 range, int access, v
 	if (op != K_MAP_PUSHOUT && (*granted & access) != access)
 		return -K_EPERM;
 	return K_OK;
+}
+
+long
+mapper_call(struct cache *c, u64 op, u64 off, u64 size, u64 range, int access, void *buf,
+	    int *granted)
+{
+	return mapper_call_seg(&c->seg, op, off, size, range, access, buf, granted);
 }
 
 /*
@@ -301,12 +334,11 @@ page_get(struct cache *c, u64 off, int access, struct vpage **out)
 		return K_OK;
 	}
 	if (!pg) {
-		if (!(pa = pmem_alloc()))
-			return -K_ENOMEM;
-		if (!(pg = page_insert(c, off, pa, c->anon ? K_PROT_READ | K_PROT_WRITE : 0))) {
-			pmem_free(pa);
-			return -K_ENOMEM;
-		}
+		if (c->anon && c->nswaps && (err = swap_in(c, off)) != K_OK)
+			return err;		/* brought back (look again), or failed */
+		if ((err = vm_page_alloc(&pa)) != K_OK)
+			return err;
+		pg = page_insert(c, off, pa, c->anon ? K_PROT_READ | K_PROT_WRITE : 0);
 		if (c->anon) {
 			*out = pg;
 			return K_OK;
@@ -323,11 +355,12 @@ page_get(struct cache *c, u64 off, int access, struct vpage **out)
 		err = mapper_call(c, K_MAP_GETACCESS, off, 0, PAGE_SIZE,
 				  K_PROT_READ | K_PROT_WRITE, NULL, &granted);
 	vm_lock();
-	pg->flags &= ~PG_BUSY;
-	if (err == K_OK)
-		pg->access |= (u8)granted;
-	else if (fresh)
-		pmem_free(page_unlink(pg));
+	if (page_unbusy(pg)) {
+		if (err == K_OK)
+			pg->access |= (u8)granted;
+		else if (fresh)
+			pmem_free(page_unlink(pg));
+	}
 	pages_done();
 	cache_put(c);
 	return err < 0 ? err : PG_AGAIN;

@@ -72,10 +72,11 @@ cache_page(struct cache *c, u64 off, int want, struct vpage **out, struct tlbwor
 	paddr_t pa;
 	long err;
 
-	if (!c->parent || off < c->lo || off >= c->hi || page_find(c, off))
+	if (!c->parent || off < c->lo || off >= c->hi || page_find(c, off) ||
+	    (c->nswaps && swap_has(c, off)))
 		return page_get(c, off, want, out);
 	for (p = c->parent;; p = p->parent) {
-		if (!p->anon) {
+		if (!p->anon || (p->nswaps && swap_has(p, off))) {	/* from its mapper */
 			if ((err = page_get(p, off, K_PROT_READ, &src)) != K_OK)
 				return err;
 			break;
@@ -83,12 +84,18 @@ cache_page(struct cache *c, u64 off, int want, struct vpage **out, struct tlbwor
 		if ((src = page_find(p, off)) || !p->parent || off < p->lo || off >= p->hi)
 			break;
 	}
+	if (src && (src->flags & PG_BUSY))		/* being pushed out */
+		return page_wait() < 0 ? -K_EABORT : PG_AGAIN;
 	if (src && !(want & K_PROT_WRITE)) {
 		*out = src;
 		return K_OK;
 	}
-	if (!(pa = pmem_alloc()))
-		return -K_ENOMEM;
+	if ((err = vm_page_alloc(&pa)) != K_OK)
+		return err;
+	if (src && !w->hold) {		/* its page may stay in TLBs until w is done */
+		w->hold = src->cache;
+		src->cache->refs++;
+	}
 	if (src)
 		memcpy(P2V(pa), P2V(src->pa), PAGE_SIZE);
 	cache_unmap_page(c, off, false, w);
@@ -129,11 +136,13 @@ absorb_parent(struct cache *k, struct cache *p)
 
 	list_for_each_safe(it, nx, &p->pages) {
 		struct vpage *pg = list_entry(it, struct vpage, clink);
-		if (pg->off >= k->lo && pg->off < k->hi && !page_find(k, pg->off))
+		if (pg->off >= k->lo && pg->off < k->hi && !page_find(k, pg->off) &&
+		    !(k->nswaps && swap_has(k, pg->off)))
 			move_page(pg, k);
 		else
 			pmem_free(page_unlink(pg));	/* nobody maps it (see above) */
 	}
+	swap_move(p, k, k->lo, k->hi, false);
 	list_del(&k->klink);
 	k->parent = p->parent;
 	if (p->parent) {
@@ -157,8 +166,11 @@ absorb_child(struct cache *p, struct cache *k)
 		struct vpage *pg = list_entry(it, struct vpage, clink), *old = page_find(p, pg->off);
 		if (old)
 			pmem_free(page_unlink(old));
+		if (p->nswaps)
+			swap_free_range(p, pg->off, PAGE_SIZE);
 		move_page(pg, p);
 	}
+	swap_move(k, p, 0, ~0UL, true);			/* k's swapped pages replace p's */
 	while (!list_empty(&k->regions))
 		region_moved(list_entry(k->regions.next, struct region, clink), p);
 	while (!list_empty(&k->kids)) {
@@ -262,7 +274,7 @@ long
 rgn_copy(struct actor *sa, u64 src, struct actor *da, u64 dst, u64 size)
 {
 	static u64 gen;
-	struct tlbwork w = { TLB_NONE, NULL, 0 };
+	struct tlbwork w = { TLB_NONE, NULL, 0, NULL };
 	struct cache *made = NULL, *c;
 	struct list *it;
 	long err;
@@ -273,6 +285,18 @@ rgn_copy(struct actor *sa, u64 src, struct actor *da, u64 dst, u64 size)
 	    (sa == da && src < dst + size && dst < src + size))
 		return -K_EINVAL;
 	vm_lock();
+	for (it = sa->regions.next; it != &sa->regions; ) {	/* a copy still flushing */
+		struct region *r = list_entry(it, struct region, link);
+		if (r->start < src + size && src < r->start + r->size && r->cache->flushing) {
+			if (page_wait() < 0) {
+				vm_unlock();
+				return -K_EABORT;
+			}
+			it = sa->regions.next;
+			continue;
+		}
+		it = it->next;
+	}
 	err = overlaps(da, dst, size) ? -K_EEXIST : K_OK;
 	if (err < 0 || (err = split_at(sa, src)) < 0 || (err = split_at(sa, src + size)) < 0) {
 		vm_unlock();
@@ -306,9 +330,10 @@ rgn_copy(struct actor *sa, u64 src, struct actor *da, u64 dst, u64 size)
 	vm_unlock();
 	tlb_done(&w);
 	vm_lock();
+	for (c = made; c; c = c->fnext)
+		c->flushing = false;
 	while ((c = made)) {
 		made = c->fnext;
-		c->flushing = false;
 		cache_put(c);
 	}
 	pages_done();
@@ -333,6 +358,7 @@ vm_stat(struct actor *a, struct kvmstat *out)
 		if (c->anon && c->nkids && !c->nregions)
 			out->history++;
 	}
+	swap_stat(&out->swap_slots, &out->swap_used);
 	list_for_each(it, &a->regions) {
 		struct region *r = list_entry(it, struct region, link);
 		unsigned long depth = 0;

@@ -183,7 +183,10 @@ fill_page(struct region *r, u64 va)
 	struct vpage *pg;
 	long err;
 
-	if ((err = page_get(r->cache, r->offset + (va - r->start), K_PROT_READ | K_PROT_WRITE, &pg)) < 0)
+	do
+		err = page_get(r->cache, r->offset + (va - r->start), K_PROT_READ | K_PROT_WRITE, &pg);
+	while (err == PG_AGAIN);			/* pages were reclaimed */
+	if (err < 0)
 		return err;
 	spin_lock(&super_lock);
 	err = pt_map(pml4_of(r->actor), va, pg->pa, page_pte(r, pg) | PTE_G);
@@ -286,6 +289,7 @@ rgn_map(struct actor *a, struct krgn *k)
 	}
 	r->flags = (int)(k->prot & (K_RGN_SHARED | (anon ? 0 : K_RGN_PRIVATE)));
 	if (a->mode == K_ACTOR_SUPER) {
+		c->wired = true;			/* never paged out */
 		for (u64 p = va; p < va + size; p += PAGE_SIZE) {
 			if ((err = fill_page(r, p)) < 0) {
 				r->dying = true;
@@ -519,6 +523,31 @@ cache_unmap_page(struct cache *c, u64 off, bool readonly, struct tlbwork *w)
 	}
 }
 
+bool
+cache_page_used(struct cache *c, u64 off)
+{
+	struct list *it;
+	bool used = false;
+
+	list_for_each(it, &c->regions) {
+		struct region *r = list_entry(it, struct region, clink);
+		u64 *pte;
+		if (off < r->offset || off - r->offset >= r->size)
+			continue;
+		if ((pte = pt_lookup(pml4_of(r->actor), r->start + (off - r->offset))) &&
+		    (*pte & PTE_A)) {
+			__atomic_and_fetch(pte, ~PTE_A, __ATOMIC_RELAXED);
+			used = true;
+		}
+	}
+	list_for_each(it, &c->kids) {
+		struct cache *k = list_entry(it, struct cache, klink);
+		if (off >= k->lo && off < k->hi && !page_find(k, off) && cache_page_used(k, off))
+			used = true;
+	}
+	return used;
+}
+
 /*
  * The page of user actor a at va, for `access` (K_PROT_READ, _WRITE or
  * _EXEC; VM_FORCE: write, rights not checked), filled and mapped: K_OK
@@ -556,7 +585,11 @@ fault_in(struct actor *a, u64 va, int access, struct vpage **pgp, struct tlbwork
 		pg->flags |= PG_DIRTY;
 	if ((pte = pt_lookup(pml4_of(a), page)) && (*pte & PTE_ADDR) != pg->pa)
 		tlb_note(w, a->pmap, page);		/* was a parent's page */
-	if (pt_map(pml4_of(a), page, pg->pa, page_pte(r, pg)) < 0) {
+	if (pt_map(pml4_of(a), page, pg->pa, page_pte(r, pg)) < 0) {	/* a page-table page */
+		if (vm_reclaim(16) > 0) {
+			vm_unlock();
+			return fault_in(a, va, access, pgp, w);
+		}
 		vm_unlock();
 		return -K_ENOMEM;
 	}
@@ -567,7 +600,7 @@ fault_in(struct actor *a, u64 va, int access, struct vpage **pgp, struct tlbwork
 long
 vm_fault(struct actor *a, u64 va, u64 error)
 {
-	struct tlbwork w = { TLB_NONE, NULL, 0 };
+	struct tlbwork w = { TLB_NONE, NULL, 0, NULL };
 	struct vpage *pg;
 	int access = (error & 2) ? K_PROT_WRITE : (error & 16) ? K_PROT_EXEC : K_PROT_READ;
 	long err;
@@ -576,7 +609,7 @@ vm_fault(struct actor *a, u64 va, u64 error)
 		return -K_EFAULT;
 	if ((err = fault_in(a, va, access, &pg, &w)) == K_OK)
 		vm_unlock();
-	tlb_done(&w);
+	tlb_finish(&w);
 	return err;
 }
 
@@ -589,14 +622,14 @@ vm_actor_byte(struct actor *a, u64 va, int access, u8 **kva)
 	long err;
 
 	if (a->mode == K_ACTOR_USER) {
-		struct tlbwork w = { TLB_NONE, NULL, 0 };
+		struct tlbwork w = { TLB_NONE, NULL, 0, NULL };
 		if (va >= USER_END)
 			return -K_EFAULT;
 		err = fault_in(a, va, access, &pg, &w);
-		if (w.kind != TLB_NONE) {		/* done before the copy writes */
+		if (w.kind != TLB_NONE || w.hold) {	/* done before the copy writes */
 			if (err == K_OK)
 				vm_unlock();
-			tlb_done(&w);
+			tlb_finish(&w);
 			return err < 0 ? err : vm_actor_byte(a, va, access, kva);
 		}
 		if (err < 0)

@@ -33,16 +33,14 @@ pull_run(struct cache *c, u64 off, u64 end, u64 range_end, u8 *buf)
 	long err;
 
 	while (n < (int)CHUNK_PAGES && off + n * PAGE_SIZE < end && !page_find(c, off + n * PAGE_SIZE)) {
-		paddr_t pa = pmem_alloc();
-		if (!pa || !(pgs[n] = page_insert(c, off + n * PAGE_SIZE, pa, 0))) {
-			if (pa)
-				pmem_free(pa);
-			break;
-		}
+		paddr_t pa;
+		if (n > 0 && (pmem_free_pages() < 2 * CHUNK_PAGES || !(pa = pmem_alloc())))
+			break;				/* under pressure: a page at a time */
+		if (n == 0 && (err = vm_page_alloc(&pa)) != K_OK)
+			return err;			/* PG_AGAIN: reclaimed, look again */
+		pgs[n] = page_insert(c, off + n * PAGE_SIZE, pa, 0);
 		pgs[n++]->flags |= PG_BUSY;
 	}
-	if (n == 0)
-		return -K_ENOMEM;
 	c->refs++;
 	vm_unlock();
 	err = mapper_call(c, K_MAP_PULLIN, off, n * PAGE_SIZE,
@@ -139,7 +137,7 @@ nc_sgRead(long useg, long offset, long ubuf, long size)
 			}
 			if ((err = pull_run(c, page, end, asked ? 0 : range_end, buf)) < 0)
 				break;
-			asked = true;
+			asked = asked || err == K_OK;
 			continue;
 		}
 		if (pg->flags & PG_BUSY) {
@@ -191,13 +189,12 @@ nc_sgWrite(long useg, long offset, long ubuf, long size)
 		struct vpage *pg = page_find(c, page);
 		bool fresh = false;
 		if (!pg && n == PAGE_SIZE) {		/* all of it: nothing to pull in */
-			paddr_t pa = pmem_alloc();
-			if (!pa || !(pg = page_insert(c, page, pa, K_PROT_READ | K_PROT_WRITE))) {
-				if (pa)
-					pmem_free(pa);
-				err = -K_ENOMEM;
+			paddr_t pa;
+			if ((err = vm_page_alloc(&pa)) == PG_AGAIN)
+				continue;		/* reclaimed: look again */
+			if (err < 0)
 				break;
-			}
+			pg = page_insert(c, page, pa, K_PROT_READ | K_PROT_WRITE);
 			fresh = true;
 		} else if (!pg || !(pg->access & K_PROT_WRITE) || (pg->flags & PG_BUSY)) {
 			if ((err = page_get(c, page, K_PROT_READ | K_PROT_WRITE, &pg)) < 0)
@@ -271,7 +268,7 @@ quiesce(struct cache *c, u64 off, u64 size)
 static long
 destroy(struct cache *c, u64 off, u64 size, bool wait)
 {
-	struct tlbwork w = { TLB_NONE, NULL, 0 };
+	struct tlbwork w = { TLB_NONE, NULL, 0, NULL };
 	struct vpage **v;
 	long n, k = 0;
 
@@ -286,6 +283,8 @@ destroy(struct cache *c, u64 off, u64 size, bool wait)
 		v[k++] = (struct vpage *)page_unlink(v[i]);	/* now the frame */
 	}
 	n = k;
+	if (n)		/* a region being freed may have cleared a translation, not yet flushed */
+		tlb_note(&w, &kernel_pmap, 0);
 	vm_unlock();
 	tlb_done(&w);
 	for (long i = 0; i < n; i++)
@@ -300,7 +299,7 @@ destroy(struct cache *c, u64 off, u64 size, bool wait)
 static long
 clean(struct cache *c, u64 off, u64 size, bool downgrade, u8 *buf)
 {
-	struct tlbwork w = { TLB_NONE, NULL, 0 };
+	struct tlbwork w = { TLB_NONE, NULL, 0, NULL };
 	struct vpage **v;
 	long n, err = K_OK;
 	int got;

@@ -13,6 +13,7 @@
 
 #define PG_BUSY		1	/* being filled or given rights: wait on vm_wq */
 #define PG_DIRTY	2	/* changed since the mapper last had it */
+#define PG_GONE		4	/* freed while busy: its holder frees it (page_unbusy) */
 #define PG_AGAIN	1	/* page_get: the vm lock was dropped, look again */
 #define VM_FORCE	0x10	/* vm_actor_byte: write, whatever the region's rights */
 #define SEG_BUCKETS	64
@@ -41,6 +42,9 @@ struct cache {
 	int nregions, nkids;
 	bool anon;			/* no mapper: zero-filled, gone with its regions */
 	bool flushing;			/* just copied, TLBs not yet flushed: faults wait */
+	bool wired;			/* mapped in the supervisor space: never paged out */
+	u64 nswaps;			/* pages in the swap segment (pageout.c) */
+	struct list swaps;		/* struct swapent.clink */
 	struct kcap seg;		/* the segment (not anon) */
 	struct list pages;		/* struct vpage.clink */
 	struct list regions;		/* struct region.clink: where it is mapped */
@@ -63,6 +67,7 @@ struct tlbwork {
 	int kind;
 	struct pmap *pm;
 	u64 va;
+	struct cache *hold;		/* kept until the flush (its pages may be cached) */
 };
 #define TLB_NONE	0
 #define TLB_PAGE	1
@@ -70,6 +75,7 @@ struct tlbwork {
 #define TLB_ALL		3
 void tlb_note(struct tlbwork *w, struct pmap *pm, u64 va);	/* translation of va in pm changed */
 void tlb_done(struct tlbwork *w);				/* no lock held */
+void tlb_finish(struct tlbwork *w);			/* tlb_done, then w->hold goes */
 
 /* One lock for regions, caches and pages: the lock of vm_wq, where
  * threads wait for busy pages. */
@@ -94,6 +100,19 @@ void pages_done(void);					/* wakes page_wait */
 void cache_free_range(struct cache *c, u64 off, u64 size);	/* anon; vm lock held */
 long mapper_call(struct cache *c, u64 op, u64 off, u64 size, u64 range, int access,
 		 void *buf, int *granted);
+long mapper_call_seg(const struct kcap *seg, u64 op, u64 off, u64 size, u64 range, int access,
+		     void *buf, int *granted);
+void page_free(struct vpage *pg);			/* now, or by its busy holder */
+bool page_unbusy(struct vpage *pg);			/* false: it was freed (PG_GONE) */
+
+/* pageout.c: memory pressure and the swap segment.  vm lock held. */
+long vm_page_alloc(paddr_t *pa);	/* K_OK, PG_AGAIN (reclaimed: look again), -K_ENOMEM */
+long vm_reclaim(long want);		/* pages freed; the lock dropped meanwhile */
+long swap_in(struct cache *c, u64 off);	/* K_OK: not swapped; PG_AGAIN: back; or error */
+bool swap_has(struct cache *c, u64 off);
+void swap_stat(u64 *slots, u64 *used);
+void swap_free_range(struct cache *c, u64 off, u64 size);
+void swap_move(struct cache *from, struct cache *to, u64 lo, u64 hi, bool replace);
 extern struct spinlock super_lock;	/* region.c: super_next, the shared tables */
 long vm_target(long aid, struct actor **out);	/* copy.c: aid 0 or, if trusted, any */
 
@@ -105,6 +124,9 @@ long vm_actor_byte(struct actor *a, u64 va, int access, u8 **kva);
  * (its children's regions included) go, or lose write access; w gathers
  * the TLB work.  vm lock held. */
 void cache_unmap_page(struct cache *c, u64 off, bool readonly, struct tlbwork *w);
+/* region.c: whether a translation of c's page at off was used since the
+ * last look (accessed bits, cleared now).  vm lock held. */
+bool cache_page_used(struct cache *c, u64 off);
 
 /* region.c, for history.c */
 struct region *region_new(struct actor *a, u64 va, u64 size, int prot, struct cache *c, u64 offset);
