@@ -8,7 +8,7 @@
  * space with a guard page between regions.
  * Entry points: vm_init, rgn_alloc, rgn_map, rgn_free, rgn_unmap,
  * rgn_protect, rgn_split, rgn_list, rgn_free_all, vm_fault,
- * cache_unmap_page, vm_actor_byte.
+ * vm_actor_byte.
  * Lock order: vm lock -> super_lock -> pmem.
  */
 #include <kern/types.h>
@@ -76,7 +76,7 @@ region_at(struct actor *a, u64 va)
 	return NULL;
 }
 
-static u64
+u64
 pte_flags(struct actor *a, int prot)
 {
 	return (a->mode == K_ACTOR_USER ? PTE_U : 0) | ((prot & K_PROT_WRITE) ? PTE_W : 0) |
@@ -496,56 +496,6 @@ rgn_free_all(struct actor *a)
 		list_entry(it, struct region, link)->dying = true;
 	reap_dying(a);
 	vm_unlock();
-}
-
-void
-cache_unmap_page(struct cache *c, u64 off, bool readonly, struct tlbwork *w)
-{
-	struct list *it;
-
-	list_for_each(it, &c->regions) {
-		struct region *r = list_entry(it, struct region, clink);
-		u64 va = r->start + (off - r->offset);
-		if (off < r->offset || off - r->offset >= r->size || !pt_lookup(pml4_of(r->actor), va))
-			continue;
-		if (readonly)
-			pt_protect(pml4_of(r->actor), va, pte_flags(r->actor, r->prot & ~K_PROT_WRITE));
-		else
-			pt_unmap(pml4_of(r->actor), va);
-		tlb_note(w, r->actor->pmap, va);
-	}
-	if (readonly)
-		return;				/* children map it read-only already */
-	list_for_each(it, &c->kids) {
-		struct cache *k = list_entry(it, struct cache, klink);
-		if (off >= k->lo && off < k->hi && !page_find(k, off))
-			cache_unmap_page(k, off, false, w);
-	}
-}
-
-bool
-cache_page_used(struct cache *c, u64 off)
-{
-	struct list *it;
-	bool used = false;
-
-	list_for_each(it, &c->regions) {
-		struct region *r = list_entry(it, struct region, clink);
-		u64 *pte;
-		if (off < r->offset || off - r->offset >= r->size)
-			continue;
-		if ((pte = pt_lookup(pml4_of(r->actor), r->start + (off - r->offset))) &&
-		    (*pte & PTE_A)) {
-			__atomic_and_fetch(pte, ~PTE_A, __ATOMIC_RELAXED);
-			used = true;
-		}
-	}
-	list_for_each(it, &c->kids) {
-		struct cache *k = list_entry(it, struct cache, klink);
-		if (off >= k->lo && off < k->hi && !page_find(k, off) && cache_page_used(k, off))
-			used = true;
-	}
-	return used;
 }
 
 /*

@@ -120,11 +120,11 @@ long vm_target(long aid, struct actor **out);	/* copy.c: aid 0 or, if trusted, a
  * page faulted in; K_OK with the vm lock held (the page stays while it
  * is), or an error. */
 long vm_actor_byte(struct actor *a, u64 va, int access, u8 **kva);
-/* region.c: the translations of c's page at off everywhere it is mapped
+/* tlb.c: the translations of c's page at off everywhere it is mapped
  * (its children's regions included) go, or lose write access; w gathers
  * the TLB work.  vm lock held. */
 void cache_unmap_page(struct cache *c, u64 off, bool readonly, struct tlbwork *w);
-/* region.c: whether a translation of c's page at off was used since the
+/* tlb.c: whether a translation of c's page at off was used since the
  * last look (accessed bits, cleared now).  vm lock held. */
 bool cache_page_used(struct cache *c, u64 off);
 
@@ -135,6 +135,7 @@ long split_at(struct actor *a, u64 va);
 bool overlaps(struct actor *a, u64 start, u64 size);
 bool range_ok(struct actor *a, u64 addr, u64 size);
 u64 page_pte(struct region *r, struct vpage *pg);
+u64 pte_flags(struct actor *a, int prot);
 
 /* history.c: copy-on-write */
 struct cache *cache_shadow(struct cache *parent, u64 lo, u64 hi);	/* a child, one reference */
