@@ -62,6 +62,7 @@ struct kvmstat {
 	unsigned long resident;		/* pages of the actor's regions' own caches */
 	unsigned long swap_slots;	/* of the swap segment (vmSwap), 0 if none */
 	unsigned long swap_used;
+	unsigned long moved;		/* message body pages given to receivers by remapping */
 };
 
 /* sgFlush modes */

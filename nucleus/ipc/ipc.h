@@ -55,7 +55,9 @@ void group_name(const struct kui *key, struct kui *name);
 struct msg {
 	struct list link;		/* on port->queue */
 	struct thread *caller;		/* a call: the thread that waits */
-	struct kmsg k;
+	struct kmsg k;			/* k.body: a small body (body.c) */
+	paddr_t *pages;			/* or a large one in frames, */
+	u32 boff;			/* from this offset in the first */
 };
 
 struct port {
@@ -156,6 +158,12 @@ void msg_fail_queued(struct port *p);
 void msg_abort_receivers(struct actor *a, struct port *p);
 void msg_fail_pending(struct actor *a);
 void msg_free(struct msg *m);
+/* body.c: staging bodies */
+long body_stage(struct msg *m, const void *src, bool user, bool paged);
+long body_out(struct msg *m, void *dst, size_t n, bool user);	/* frees it */
+void body_move(struct msg *to, struct msg *from);
+long body_flat(struct msg *m);
+void body_free(struct msg *m);
 
 /* site.c: where a UI lives, and the transport to other sites */
 struct site_transport {

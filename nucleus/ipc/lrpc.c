@@ -91,7 +91,8 @@ lrpc(struct actor *a, struct port *p, struct msg *m, const struct kmsg *kr, long
 	actor_get(owner);
 	m->k.port = p->ent.ui;
 	spin_unlock(&ipc_lock);
-	err = run(a, fn, arg, owner, m, kr, ureply);
+	if ((err = body_flat(m)) == K_OK)
+		err = run(a, fn, arg, owner, m, kr, ureply);
 	actor_put(owner);
 	return err;
 }

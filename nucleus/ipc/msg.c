@@ -3,8 +3,8 @@
  * Messages and RPC: ipcSend, ipcCall, ipcReceive, ipcReply and
  * ipcReplyReceive.
  *
- * A message is staged in the nucleus (annex and a kmalloc'd copy of the
- * body) before ipc_lock is taken, and copied out to the receiver after it
+ * A message is staged in the nucleus (annex and a copy of the body, see
+ * body.c) before ipc_lock is taken, and copied out to the receiver after it
  * is released.  Under the lock a message either goes straight to a thread
  * of the owner that waits for it (into thread.ipc.rx) or onto the port's
  * queue.  A caller's request lives in its own thread (ipc.call), so a call
@@ -34,35 +34,22 @@
 void
 msg_free(struct msg *m)
 {
-	kfree(m->k.body);
+	body_free(m);
 	kfree(m);
 }
 
-/* Copies the sender's struct kmsg at umsg, and its body, into m. */
+/* Copies the sender's struct kmsg at umsg, and its body (in frames if
+ * `paged` allows), into m. */
 static long
-stage(struct msg *m, long umsg)
+stage(struct msg *m, long umsg, bool paged)
 {
-	void *ubody;
-
 	m->caller = NULL;
+	m->pages = NULL;
 	if (copyin(&m->k, (uaddr_t)umsg, sizeof(m->k)) < 0) {
 		m->k.body = NULL;
 		return -K_EFAULT;
 	}
-	ubody = m->k.body;
-	m->k.body = NULL;
-	if (m->k.bodysize > K_BODY_MAX)
-		return -K_EINVAL;
-	if (m->k.bodysize) {
-		if (!(m->k.body = kmalloc(m->k.bodysize)))
-			return -K_ENOMEM;
-		if (copyin(m->k.body, (uaddr_t)ubody, m->k.bodysize) < 0) {
-			kfree(m->k.body);
-			m->k.body = NULL;
-			return -K_EFAULT;
-		}
-	}
-	return K_OK;
+	return body_stage(m, m->k.body, true, paged);
 }
 
 /* The nucleus's stamp: source port (it must be the sender's own) or, for
@@ -157,12 +144,12 @@ take(struct thread *r, struct msg *m, struct port *p)
 
 	ri->rx.caller = m->caller;
 	ri->rx.k = m->k;
+	body_move(&ri->rx, m);
 	ri->rx.k.port = p->ent.ui;
 	ri->rx_got = true;
 	p->received++;
 	if (m->caller) {
 		struct thread_ipc *ci = &m->caller->ipc;
-		m->k.body = NULL;
 		ri->rx_token = TOKEN(m->caller);
 		ci->call_state = CALL_RECEIVED;
 		ci->call_server = p->owner;
@@ -221,7 +208,7 @@ nc_ipcSend(long umsg, long uto)
 		return -K_EINVAL;
 	if (!(m = kmalloc(sizeof(*m))))
 		return -K_ENOMEM;
-	if ((err = stage(m, umsg)) < 0) {
+	if ((err = stage(m, umsg, to.mode != K_ADDR_BROADCAST)) < 0) {
 		kfree(m);
 		return err;
 	}
@@ -282,13 +269,9 @@ copy_to_user(struct msg *m, long umsg, const struct kmsg *km, u64 token)
 	m->k.reply = token;
 	m->k.flags = (token ? K_MSG_CALL : 0) | (m->k.bodysize > km->bodysize ? K_MSG_CUT : 0);
 	curthread()->vm_reserve = m->k.protid == K_PROTID_NUCLEUS;	/* a mapper call */
-	if ((n && copyout((uaddr_t)km->body, m->k.body, n) < 0) ||
+	if (body_out(m, km->body, n, true) < 0 ||
 	    copyout((uaddr_t)umsg + KMSG_OUT, &m->k.bodysize, sizeof(m->k) - KMSG_OUT) < 0)
 		err = -K_EFAULT;
-	if (m->k.body) {
-		kfree(m->k.body);
-		m->k.body = NULL;
-	}
 	return err;
 }
 
@@ -318,10 +301,7 @@ end_call(struct thread *t, long r)
 		spin_unlock(&ipc_lock);
 	}
 	ti->call_state = CALL_NONE;		/* nobody else refers to the call now */
-	if (ti->call.k.body) {
-		kfree(ti->call.k.body);
-		ti->call.k.body = NULL;
-	}
+	body_free(&ti->call);
 	return r;
 }
 
@@ -400,7 +380,7 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 		return err;
 	if (copyin(&kr, (uaddr_t)ureply, KMSG_IN) < 0)
 		return -K_EFAULT;
-	if ((err = stage(&ti->call, umsg)) < 0)
+	if ((err = stage(&ti->call, umsg, true)) < 0)
 		return err;
 	switch ((err = post_call(t, a, &to, timeout, deadline, &p, &site, &r))) {
 	case POST_DONE:
@@ -414,8 +394,7 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 		err = lrpc(a, p, &ti->call, &kr, ureply);
 		break;
 	}
-	kfree(ti->call.k.body);
-	ti->call.k.body = NULL;
+	body_free(&ti->call);
 	return err;
 }
 
@@ -452,19 +431,11 @@ ipc_kcall(const struct kui *pui, const struct kmsg *req, struct kmsg *rep, long 
 	u32 site;
 	long err;
 
-	if (req->bodysize > K_BODY_MAX)
-		return -K_EINVAL;
 	ti->call.caller = NULL;
 	ti->call.k = *req;
 	ti->call.k.src = (struct kui){ 0, 0 };
-	ti->call.k.body = NULL;
-	if (req->bodysize) {
-		if (!(ti->call.k.body = kmalloc(req->bodysize))) {
-			err = -K_ENOMEM;
-			goto out;
-		}
-		memcpy(ti->call.k.body, req->body, req->bodysize);
-	}
+	if ((err = body_stage(&ti->call, req->body, false, false)) < 0)
+		goto out;
 	switch ((err = post_call(t, &nucleus_sender, &to, timeout, deadline, &p, &site, &r))) {
 	case POST_DONE:
 		if ((err = end_call(t, block(t, time_left(timeout, deadline), r))) != K_OK)
@@ -472,10 +443,7 @@ ipc_kcall(const struct kui *pui, const struct kmsg *req, struct kmsg *rep, long 
 		*rep = ti->reply.k;
 		rep->body = rbody;
 		rep->flags = ti->reply.k.bodysize > rsize ? K_MSG_CUT : 0;
-		if (ti->reply.k.body) {
-			memcpy(rbody, ti->reply.k.body, MIN(rsize, ti->reply.k.bodysize));
-			kfree(ti->reply.k.body);
-		}
+		body_out(&ti->reply, rbody, MIN(rsize, ti->reply.k.bodysize), false);
 		break;
 	case POST_REMOTE:
 		err = site_send(site, &ti->call, &to);
@@ -486,8 +454,7 @@ ipc_kcall(const struct kui *pui, const struct kmsg *req, struct kmsg *rep, long 
 		break;
 	}
 out:
-	if (ti->call.k.body)
-		kfree(ti->call.k.body);
+	body_free(&ti->call);
 	ti->call = call;
 	ti->reply = reply;
 	return err;
@@ -549,11 +516,11 @@ reply_locked(struct actor *a, u64 token, struct msg *rm, long *err)
 	if ((*err = stamp(rm, a)) == K_OK && !(c = find_pending(a, token)))
 		*err = -K_EUNKNOWN;
 	if (*err != K_OK) {
-		if (rm->k.body)
-			kfree(rm->k.body);
+		body_free(rm);
 		return NULL;
 	}
 	c->ipc.reply.k = rm->k;
+	body_move(&c->ipc.reply, rm);
 	c->ipc.reply.k.port = (struct kui){ 0, 0 };
 	c->ipc.call_result = K_OK;
 	c->ipc.call_state = CALL_DONE;
@@ -615,8 +582,7 @@ receive(long umsg, const struct kmsg *km, const struct kui *pui, long timeout,
 		if (c)
 			call_complete(c, -K_ENOREPLY);
 		spin_unlock(&ipc_lock);
-		kfree(ti->rx.k.body);
-		ti->rx.k.body = NULL;
+		body_free(&ti->rx);
 		return -K_EABORT;
 	}
 	spin_unlock(&ipc_lock);
@@ -653,7 +619,7 @@ nc_ipcReply(long token, long ureply)
 	struct msg rm;
 	long err;
 
-	if ((err = stage(&rm, ureply)) < 0)
+	if ((err = stage(&rm, ureply, true)) < 0)
 		return err;
 	spin_lock(&ipc_lock);
 	c = reply_locked(caller_actor(), (u64)token, &rm, &err);
@@ -673,7 +639,7 @@ nc_ipcReplyReceive(long token, long ureply, long umsg, long uport, long timeout)
 
 	if ((err = decode_receive(umsg, uport, &km, &pui, timeout)) < 0)
 		return err;
-	if (token && (err = stage(&rm, ureply)) < 0)
+	if (token && (err = stage(&rm, ureply, true)) < 0)
 		return err;
 	return receive(umsg, &km, uport ? &pui : NULL, timeout, token ? &rm : NULL, (u64)token);
 }

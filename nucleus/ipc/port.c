@@ -574,8 +574,7 @@ msg_fail_queued(struct port *p)
 		struct msg *m = list_entry(p->queue.next, struct msg, link);
 		list_del(&m->link);
 		if (m->caller) {
-			kfree(m->k.body);
-			m->k.body = NULL;
+			body_free(m);
 			call_complete(m->caller, -K_ENOREPLY);
 		} else {
 			msg_free(m);

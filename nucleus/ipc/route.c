@@ -104,6 +104,7 @@ msg_clone(const struct msg *m)
 	if (!c)
 		return NULL;
 	*c = *m;
+	c->pages = NULL;			/* broadcast bodies are small ones (nc_ipcSend) */
 	if (m->k.bodysize && !(c->k.body = kmalloc(m->k.bodysize))) {
 		kfree(c);
 		return NULL;

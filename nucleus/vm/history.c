@@ -90,7 +90,7 @@ cache_page(struct cache *c, u64 off, int want, struct vpage **out, struct tlbwor
 		*out = src;
 		return K_OK;
 	}
-	if ((err = vm_page_alloc(&pa)) != K_OK)
+	if ((err = src ? vm_page_alloc_raw(&pa) : vm_page_alloc(&pa)) != K_OK)
 		return err;
 	if (src && !w->hold) {		/* its page may stay in TLBs until w is done */
 		w->hold = src->cache;
@@ -359,6 +359,7 @@ vm_stat(struct actor *a, struct kvmstat *out)
 			out->history++;
 	}
 	swap_stat(&out->swap_slots, &out->swap_used);
+	out->moved = vm_pages_given;
 	list_for_each(it, &a->regions) {
 		struct region *r = list_entry(it, struct region, link);
 		unsigned long depth = 0;

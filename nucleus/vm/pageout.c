@@ -14,7 +14,7 @@
  * returns -K_ENOMEM.
  * Swapped pages are found by (cache, offset) in a hash; a slot is given
  * back when its page comes back or its cache's range goes.
- * Entry points: vm_page_alloc, vm_reclaim, swap_in, swap_has,
+ * Entry points: vm_page_alloc[_raw], vm_reclaim, swap_in, swap_has,
  * swap_free_range, swap_move, swap_stat, nc_vmSwap.
  */
 #include <kern/types.h>
@@ -293,17 +293,20 @@ vm_reclaim(long want)
 
 /* A thread serving a mapper call may go below the reserve: the pages it
  * needs (its buffers coming back from swap) let a pageout go on. */
-long
-vm_page_alloc(paddr_t *pa)
+static long
+page_alloc(paddr_t *pa, bool zero)
 {
 	u64 floor = curthread()->vm_reserve ? RESERVE / 4 : RESERVE;
 
-	if (pmem_free_pages() > floor && (*pa = pmem_alloc()))
+	if (pmem_free_pages() > floor && (*pa = zero ? pmem_alloc() : pmem_alloc_raw()))
 		return K_OK;
 	if (vm_reclaim(BATCH) > 0)
 		return PG_AGAIN;
 	return -K_ENOMEM;
 }
+
+long vm_page_alloc(paddr_t *pa) { return page_alloc(pa, true); }
+long vm_page_alloc_raw(paddr_t *pa) { return page_alloc(pa, false); }
 
 void
 swap_stat(u64 *slots, u64 *used)

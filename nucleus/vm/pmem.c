@@ -117,8 +117,9 @@ find_run(const struct pmem *pm, u64 from, size_t n)
 	return ~0UL;
 }
 
+/* n pages as pmem_alloc_from, not zeroed. */
 paddr_t
-pmem_alloc_from(struct pmem *pm, size_t n)
+pmem_take_from(struct pmem *pm, size_t n)
 {
 	u64 first, from;
 
@@ -139,9 +140,17 @@ pmem_alloc_from(struct pmem *pm, size_t n)
 		pm->hint = first / 64;
 	else
 		pm->hint_run = first + n;
-	if (pm->p2v)
-		memset(pm->p2v(first * PAGE_SIZE), 0, n * PAGE_SIZE);
 	return first * PAGE_SIZE;
+}
+
+paddr_t
+pmem_alloc_from(struct pmem *pm, size_t n)
+{
+	paddr_t pa = pmem_take_from(pm, n);
+
+	if (pa && pm->p2v)
+		memset(pm->p2v(pa), 0, n * PAGE_SIZE);
+	return pa;
 }
 
 void
@@ -174,6 +183,17 @@ pmem_alloc_n(size_t n)
 }
 
 paddr_t pmem_alloc(void) { return pmem_alloc_n(1); }
+
+paddr_t
+pmem_alloc_raw(void)
+{
+	paddr_t pa;
+
+	spin_lock(&pmem_lock);
+	pa = pmem_take_from(&pmem_global, 1);
+	spin_unlock(&pmem_lock);
+	return pa;
+}
 
 void
 pmem_free_n(paddr_t pa, size_t n)

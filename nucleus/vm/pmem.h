@@ -23,12 +23,14 @@ void pmem_setup(struct pmem *pm, u64 *bitmap, u64 npages, void *(*p2v)(paddr_t))
 void pmem_add_range(struct pmem *pm, paddr_t start, paddr_t end);	/* mark free */
 void pmem_reserve_range(struct pmem *pm, paddr_t start, paddr_t end);	/* mark used */
 paddr_t pmem_alloc_from(struct pmem *pm, size_t n);
+paddr_t pmem_take_from(struct pmem *pm, size_t n);	/* not zeroed */
 void pmem_free_to(struct pmem *pm, paddr_t pa, size_t n);
 
 /* The nucleus-wide allocator, under its lock. */
 extern struct pmem pmem_global;
 paddr_t pmem_alloc(void);
 paddr_t pmem_alloc_n(size_t n);
+paddr_t pmem_alloc_raw(void);				/* not zeroed: to be overwritten */
 void pmem_free(paddr_t pa);
 void pmem_free_n(paddr_t pa, size_t n);
 u64 pmem_free_pages(void);

@@ -52,6 +52,15 @@ long copyin_str(char *dst, uaddr_t src, size_t max);	/* length or error */
 /* Writes into any actor's memory through its page tables (loader). */
 long vm_write_actor(struct actor *a, u64 va, const void *src, size_t n);
 
+/* Large message bodies in page frames (bodies.c): n frames, or -K_ENOMEM;
+ * freed (zeros skipped); moved into user actor a's writable anonymous
+ * memory at va, va + PAGE_SIZE, ... in place of its pages there (pa[i]
+ * zeroed for each that went; the others are the caller's to copy):
+ * how many went. */
+long vm_frames_alloc(paddr_t *pa, int n);
+void vm_frames_free(paddr_t *pa, int n);
+long vm_give_pages(struct actor *a, u64 va, paddr_t *pa, int n);
+
 u64 kstack_alloc(void);			/* top of a KSTACK_SIZE stack, 0 if none */
 void kstack_free(u64 top);
 

@@ -85,6 +85,7 @@ extern struct waitq vm_wq;
 
 struct list *seg_bucket(const struct kui *port);
 
+extern u64 vm_pages_given;				/* bodies.c: frames moved by remapping */
 extern struct list vm_caches;				/* every cache */
 struct cache *cache_new(bool anon);			/* one reference */
 struct cache *cache_anon(void);				/* one reference */
@@ -107,6 +108,7 @@ bool page_unbusy(struct vpage *pg);			/* false: it was freed (PG_GONE) */
 
 /* pageout.c: memory pressure and the swap segment.  vm lock held. */
 long vm_page_alloc(paddr_t *pa);	/* K_OK, PG_AGAIN (reclaimed: look again), -K_ENOMEM */
+long vm_page_alloc_raw(paddr_t *pa);	/* the same, not zeroed: to be overwritten whole */
 long vm_reclaim(long want);		/* pages freed; the lock dropped meanwhile */
 long swap_in(struct cache *c, u64 off);	/* K_OK: not swapped; PG_AGAIN: back; or error */
 bool swap_has(struct cache *c, u64 off);

@@ -124,6 +124,12 @@ run(void)
 	CHECK_EQ(r.flags, 0);
 	CHECK(memcmp(in, out, 4096) == 0, "reply body differs");
 	CHECK_EQ(in[4096], 0xee);
+	m = (struct kmsg){ .body = out, .bodysize = sizeof(out) };	/* staged in frames */
+	r = (struct kmsg){ .body = in, .bodysize = sizeof(in) };
+	CHECK_EQ(lcall(&port, &m, &r, H_ECHO, 1), K_OK);
+	CHECK_EQ(r.bodysize, sizeof(out));
+	CHECK(memcmp(in, out, sizeof(out)) == 0, "large reply body differs");
+	m.bodysize = 4096;
 
 	/* a reply larger than our buffer is cut, and says so */
 	memset(in, 0xee, sizeof(in));

@@ -81,6 +81,18 @@ pt_map(paddr_t pml4, u64 va, paddr_t pa, u64 flags)
 	return K_OK;
 }
 
+long
+pt_replace(paddr_t pml4, u64 va, paddr_t pa, u64 flags)
+{
+	u64 *e = walk(pml4, va, true), old;
+
+	if (!e)
+		return -K_ENOMEM;
+	old = *e;
+	*e = pte_make(pa, flags);
+	return (old & PTE_P) ? (long)(old & PTE_ADDR) : 0;
+}
+
 /* New rights for a present page; the caller flushes. */
 void
 pt_protect(paddr_t pml4, u64 va, u64 flags)
