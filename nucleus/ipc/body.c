@@ -14,7 +14,8 @@
  *
  * Bodies the nucleus sends or that answer it (mapper calls) stay small
  * bodies: their staging must not reclaim memory, which may call a mapper.
- * Entry points: body_stage, body_out, body_move, body_flat, body_free.
+ * Entry points: body_stage, body_out, body_flat, body_release (ipc.h:
+ * body_free, body_move).
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -25,8 +26,6 @@
 #include <kern/ncall.h>
 #include <vm/vm.h>
 #include <ipc/ipc.h>
-
-#define BODY_PAGED	(2 * PAGE_SIZE)
 
 static int
 npages(const struct msg *m)
@@ -53,7 +52,7 @@ copy_to(void *dst, const void *src, size_t n, bool user)
 }
 
 void
-body_free(struct msg *m)
+body_release(struct msg *m)
 {
 	kfree(m->k.body);
 	m->k.body = NULL;
@@ -62,17 +61,6 @@ body_free(struct msg *m)
 		kfree(m->pages);
 		m->pages = NULL;
 	}
-}
-
-/* from's body is to's now. */
-void
-body_move(struct msg *to, struct msg *from)
-{
-	to->k.body = from->k.body;
-	to->pages = from->pages;
-	to->boff = from->boff;
-	from->k.body = NULL;
-	from->pages = NULL;
 }
 
 /*

@@ -158,12 +158,30 @@ void msg_fail_queued(struct port *p);
 void msg_abort_receivers(struct actor *a, struct port *p);
 void msg_fail_pending(struct actor *a);
 void msg_free(struct msg *m);
-/* body.c: staging bodies */
+/* body.c: staging bodies (in frames from BODY_PAGED bytes on) */
+#define BODY_PAGED	(2 * PAGE_SIZE)
 long body_stage(struct msg *m, const void *src, bool user, bool paged);
 long body_out(struct msg *m, void *dst, size_t n, bool user);	/* frees it */
-void body_move(struct msg *to, struct msg *from);
 long body_flat(struct msg *m);
-void body_free(struct msg *m);
+void body_release(struct msg *m);
+
+static inline void
+body_free(struct msg *m)
+{
+	if (m->k.body || m->pages)
+		body_release(m);
+}
+
+/* from's body is to's now. */
+static inline void
+body_move(struct msg *to, struct msg *from)
+{
+	to->k.body = from->k.body;
+	to->pages = from->pages;
+	to->boff = from->boff;
+	from->k.body = NULL;
+	from->pages = NULL;
+}
 
 /* site.c: where a UI lives, and the transport to other sites */
 struct site_transport {

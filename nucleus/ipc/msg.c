@@ -38,10 +38,29 @@ msg_free(struct msg *m)
 	kfree(m);
 }
 
+static struct thread *pending_of(struct actor *a, u64 token);
+
+/* Whether the call `token` names, pending on a, is the nucleus's own (a
+ * mapper call). */
+static bool
+answers_nucleus(struct actor *a, u64 token)
+{
+	struct thread *c;
+	bool r;
+
+	spin_lock(&ipc_lock);
+	c = pending_of(a, token);
+	r = c && c->ipc.call.k.protid == K_PROTID_NUCLEUS;
+	spin_unlock(&ipc_lock);
+	return r;
+}
+
 /* Copies the sender's struct kmsg at umsg, and its body (in frames if
- * `paged` allows), into m. */
+ * `paged` allows), into m.  A reply (to the call `token`) to the nucleus
+ * is not put in frames: their allocation may reclaim memory, and the
+ * pageout may be waiting for this very mapper. */
 static long
-stage(struct msg *m, long umsg, bool paged)
+stage(struct msg *m, long umsg, bool paged, u64 token)
 {
 	m->caller = NULL;
 	m->pages = NULL;
@@ -49,6 +68,12 @@ stage(struct msg *m, long umsg, bool paged)
 		m->k.body = NULL;
 		return -K_EFAULT;
 	}
+	if (!m->k.bodysize) {
+		m->k.body = NULL;
+		return K_OK;
+	}
+	if (paged && token && m->k.bodysize >= BODY_PAGED)
+		paged = !answers_nucleus(caller_actor(), token);
 	return body_stage(m, m->k.body, true, paged);
 }
 
@@ -208,7 +233,7 @@ nc_ipcSend(long umsg, long uto)
 		return -K_EINVAL;
 	if (!(m = kmalloc(sizeof(*m))))
 		return -K_ENOMEM;
-	if ((err = stage(m, umsg, to.mode != K_ADDR_BROADCAST)) < 0) {
+	if ((err = stage(m, umsg, to.mode != K_ADDR_BROADCAST, 0)) < 0) {
 		kfree(m);
 		return err;
 	}
@@ -241,21 +266,31 @@ call_complete(struct thread *t, long result)
 	thread_wake(t, result);
 }
 
-/* The caller whose received call `token` names, pending on a; unlinked. */
+/* The caller whose received call `token` names, pending on a; ipc_lock
+ * held. */
 static struct thread *
-find_pending(struct actor *a, u64 token)
+pending_of(struct actor *a, u64 token)
 {
 	struct list *it;
 
 	list_for_each(it, &a->ipc.pending) {
 		struct thread *t = container_of(list_entry(it, struct thread_ipc, pend_link),
 						struct thread, ipc);
-		if (TOKEN(t) == token) {
-			list_del(&t->ipc.pend_link);
+		if (TOKEN(t) == token)
 			return t;
-		}
 	}
 	return NULL;
+}
+
+/* The same, unlinked. */
+static struct thread *
+find_pending(struct actor *a, u64 token)
+{
+	struct thread *t = pending_of(a, token);
+
+	if (t)
+		list_del(&t->ipc.pend_link);
+	return t;
 }
 
 /* A received message or reply m to the actor's struct at umsg (km: its
@@ -269,7 +304,7 @@ copy_to_user(struct msg *m, long umsg, const struct kmsg *km, u64 token)
 	m->k.reply = token;
 	m->k.flags = (token ? K_MSG_CALL : 0) | (m->k.bodysize > km->bodysize ? K_MSG_CUT : 0);
 	curthread()->vm_reserve = m->k.protid == K_PROTID_NUCLEUS;	/* a mapper call */
-	if (body_out(m, km->body, n, true) < 0 ||
+	if (((m->k.body || m->pages) && body_out(m, km->body, n, true) < 0) ||
 	    copyout((uaddr_t)umsg + KMSG_OUT, &m->k.bodysize, sizeof(m->k) - KMSG_OUT) < 0)
 		err = -K_EFAULT;
 	return err;
@@ -380,7 +415,7 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 		return err;
 	if (copyin(&kr, (uaddr_t)ureply, KMSG_IN) < 0)
 		return -K_EFAULT;
-	if ((err = stage(&ti->call, umsg, true)) < 0)
+	if ((err = stage(&ti->call, umsg, true, 0)) < 0)
 		return err;
 	switch ((err = post_call(t, a, &to, timeout, deadline, &p, &site, &r))) {
 	case POST_DONE:
@@ -619,7 +654,7 @@ nc_ipcReply(long token, long ureply)
 	struct msg rm;
 	long err;
 
-	if ((err = stage(&rm, ureply, true)) < 0)
+	if ((err = stage(&rm, ureply, true, (u64)token)) < 0)
 		return err;
 	spin_lock(&ipc_lock);
 	c = reply_locked(caller_actor(), (u64)token, &rm, &err);
@@ -639,7 +674,7 @@ nc_ipcReplyReceive(long token, long ureply, long umsg, long uport, long timeout)
 
 	if ((err = decode_receive(umsg, uport, &km, &pui, timeout)) < 0)
 		return err;
-	if (token && (err = stage(&rm, ureply, true)) < 0)
+	if (token && (err = stage(&rm, ureply, true, (u64)token)) < 0)
 		return err;
 	return receive(umsg, &km, uport ? &pui : NULL, timeout, token ? &rm : NULL, (u64)token);
 }

@@ -94,11 +94,15 @@ give(struct region *r, u64 va, u64 off, struct vpage *pg, paddr_t pa, paddr_t *o
 	long was;
 
 	*old = 0;
-	if (c->nregions > 1 && mapped_elsewhere(c, r, off))
+	if (c->nregions > 1 && mapped_elsewhere(c, r, off)) {
 		cache_unmap_page(c, off, false, w);
+		/* a region being freed may have cleared its translation, not
+		 * yet flushed (reap_dying): every TLB goes */
+		tlb_note(w, &kernel_pmap, 0);
+	}
 	if (pg)
 		*old = page_unlink(pg);
-	else if (c->nswaps)
+	else if (c->nswaps && swap_has(c, off))
 		swap_free_range(c, off, PAGE_SIZE);
 	pg = page_insert(c, off, pa, K_PROT_READ | K_PROT_WRITE);
 	if ((was = pt_replace(pml4, va, pa, page_pte(r, pg))) > 0)	/* else mapped at its fault */
@@ -124,6 +128,16 @@ vm_give_pages(struct actor *a, u64 va, paddr_t *pa, int n)
 			r = region_at(a, va);
 		if (!pa[i] || !r || !takes_frame(r, (off = r->offset + (va - r->start)), &pg))
 			continue;
+		if (!pg && r->cache->parent) {
+			/* a parent's page may be in TLBs until w is done: its
+			 * cache must not merge with ours (and free it) until then */
+			if (w.hold && w.hold != r->cache->parent)
+				continue;
+			if (!w.hold) {
+				w.hold = r->cache->parent;
+				w.hold->refs++;
+			}
+		}
 		give(r, va, off, pg, pa[i], &old[nold], &w);
 		nold += old[nold] != 0;
 		pa[i] = 0;
@@ -131,7 +145,7 @@ vm_give_pages(struct actor *a, u64 va, paddr_t *pa, int n)
 	}
 	vm_pages_given += (u64)given;
 	vm_unlock();
-	tlb_done(&w);
+	tlb_finish(&w);
 	vm_frames_free(old, nold);
 	return given;
 }
