@@ -336,7 +336,8 @@ page_get(struct cache *c, u64 off, int access, struct vpage **out)
 	if (!pg) {
 		if (c->anon && c->nswaps && (err = swap_in(c, off)) != K_OK)
 			return err;		/* brought back (look again), or failed */
-		if ((err = vm_page_alloc(&pa)) != K_OK)
+		/* a segment's page is busy until PULLIN filled it whole */
+		if ((err = c->anon ? vm_page_alloc(&pa) : vm_page_alloc_raw(&pa)) != K_OK)
 			return err;
 		pg = page_insert(c, off, pa, c->anon ? K_PROT_READ | K_PROT_WRITE : 0);
 		if (c->anon) {
