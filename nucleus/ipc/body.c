@@ -14,8 +14,8 @@
  *
  * Bodies the nucleus sends or that answer it (mapper calls) stay small
  * bodies: their staging must not reclaim memory, which may call a mapper.
- * Entry points: body_stage, body_out, body_flat, body_release (ipc.h:
- * body_free, body_move).
+ * Entry points: stage (a sender's struct kmsg and body), body_stage,
+ * body_out, body_flat, body_release (ipc.h: body_free, body_move).
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -61,6 +61,43 @@ body_release(struct msg *m)
 		kfree(m->pages);
 		m->pages = NULL;
 	}
+}
+
+/* Whether the call `token` names, pending on a, is the nucleus's own (a
+ * mapper call). */
+static bool
+answers_nucleus(struct actor *a, u64 token)
+{
+	struct thread *c;
+	bool r;
+
+	spin_lock(&ipc_lock);
+	c = pending_of(a, token);
+	r = c && c->ipc.call.k.protid == K_PROTID_NUCLEUS;
+	spin_unlock(&ipc_lock);
+	return r;
+}
+
+/* Copies the sender's struct kmsg at umsg, and its body (in frames if
+ * `paged` allows), into m.  A reply (to the call `token`) to the nucleus
+ * is not put in frames: their allocation may reclaim memory, and the
+ * pageout may be waiting for this very mapper. */
+long
+stage(struct msg *m, long umsg, bool paged, u64 token)
+{
+	m->caller = NULL;
+	m->pages = NULL;
+	if (copyin(&m->k, (uaddr_t)umsg, sizeof(m->k)) < 0) {
+		m->k.body = NULL;
+		return -K_EFAULT;
+	}
+	if (!m->k.bodysize) {
+		m->k.body = NULL;
+		return K_OK;
+	}
+	if (paged && token && m->k.bodysize >= BODY_PAGED)
+		paged = !answers_nucleus(caller_actor(), token);
+	return body_stage(m, m->k.body, true, paged);
 }
 
 /*

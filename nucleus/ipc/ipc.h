@@ -158,8 +158,18 @@ void msg_fail_queued(struct port *p);
 void msg_abort_receivers(struct actor *a, struct port *p);
 void msg_fail_pending(struct actor *a);
 void msg_free(struct msg *m);
+/* msg.c, for kcall.c and body.c: the steps of a call */
+enum { POST_DONE, POST_REMOTE, POST_HANDLER };
+long post_call(struct thread *t, struct actor *a, const struct kaddr *to, long timeout,
+	       u64 deadline, struct port **pp, u32 *site, struct thread **r);
+long block(struct thread *t, long timeout, struct thread *to);
+long end_call(struct thread *t, long r);
+long time_left(long timeout, u64 deadline);
+struct thread *pending_of(struct actor *a, u64 token);	/* ipc_lock held */
+
 /* body.c: staging bodies (in frames from BODY_PAGED bytes on) */
 #define BODY_PAGED	(2 * PAGE_SIZE)
+long stage(struct msg *m, long umsg, bool paged, u64 token);	/* from the caller's struct */
 long body_stage(struct msg *m, const void *src, bool user, bool paged);
 long body_out(struct msg *m, void *dst, size_t n, bool user);	/* frees it */
 long body_flat(struct msg *m);

@@ -17,7 +17,9 @@
  * thread of it replies with the token it got (a thread id and a call
  * sequence number, so a stale token finds nothing).
  * Where a message goes is in route.c, lightweight RPC in lrpc.c.
- * Entry points: nc_ipc*, deliver, call_complete, msg_free.
+ * The nucleus's own calls to mappers are in kcall.c.
+ * Entry points: nc_ipc*, deliver, call_complete, msg_free; for kcall.c and
+ * body.c block, post_call, end_call, time_left, pending_of.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -36,45 +38,6 @@ msg_free(struct msg *m)
 {
 	body_free(m);
 	kfree(m);
-}
-
-static struct thread *pending_of(struct actor *a, u64 token);
-
-/* Whether the call `token` names, pending on a, is the nucleus's own (a
- * mapper call). */
-static bool
-answers_nucleus(struct actor *a, u64 token)
-{
-	struct thread *c;
-	bool r;
-
-	spin_lock(&ipc_lock);
-	c = pending_of(a, token);
-	r = c && c->ipc.call.k.protid == K_PROTID_NUCLEUS;
-	spin_unlock(&ipc_lock);
-	return r;
-}
-
-/* Copies the sender's struct kmsg at umsg, and its body (in frames if
- * `paged` allows), into m.  A reply (to the call `token`) to the nucleus
- * is not put in frames: their allocation may reclaim memory, and the
- * pageout may be waiting for this very mapper. */
-static long
-stage(struct msg *m, long umsg, bool paged, u64 token)
-{
-	m->caller = NULL;
-	m->pages = NULL;
-	if (copyin(&m->k, (uaddr_t)umsg, sizeof(m->k)) < 0) {
-		m->k.body = NULL;
-		return -K_EFAULT;
-	}
-	if (!m->k.bodysize) {
-		m->k.body = NULL;
-		return K_OK;
-	}
-	if (paged && token && m->k.bodysize >= BODY_PAGED)
-		paged = !answers_nucleus(caller_actor(), token);
-	return body_stage(m, m->k.body, true, paged);
 }
 
 /* The nucleus's stamp: source port (it must be the sender's own) or, for
@@ -113,7 +76,7 @@ prepare_wait(struct thread *t)
  * (a receiver given a message, a caller given its reply) and running it
  * here if it can.  Returns the wake result.
  */
-static long
+long
 block(struct thread *t, long timeout, struct thread *to)
 {
 	bool timed = false;
@@ -268,7 +231,7 @@ call_complete(struct thread *t, long result)
 
 /* The caller whose received call `token` names, pending on a; ipc_lock
  * held. */
-static struct thread *
+struct thread *
 pending_of(struct actor *a, u64 token)
 {
 	struct list *it;
@@ -312,7 +275,7 @@ copy_to_user(struct msg *m, long umsg, const struct kmsg *km, u64 token)
 
 /* The caller after its wait: K_OK with its reply in t->ipc.reply, or the
  * error, the request withdrawn. */
-static long
+long
 end_call(struct thread *t, long r)
 {
 	struct thread_ipc *ti = &t->ipc;
@@ -340,15 +303,13 @@ end_call(struct thread *t, long r)
 	return r;
 }
 
-enum { POST_DONE, POST_REMOTE, POST_HANDLER };
-
 /*
  * Puts t's staged call on its way to `to`, from actor a, waiting for room
  * while the port's queue is full: POST_DONE, delivered (*r: a receiver to
  * hand off to), or an error; POST_REMOTE, for another site (*site);
  * POST_HANDLER, for the handler of port *pp, with ipc_lock held.
  */
-static long
+long
 post_call(struct thread *t, struct actor *a, const struct kaddr *to, long timeout,
 	  u64 deadline, struct port **pp, u32 *site, struct thread **r)
 {
@@ -386,7 +347,7 @@ post_call(struct thread *t, struct actor *a, const struct kaddr *to, long timeou
 	return POST_DONE;
 }
 
-static long
+long
 time_left(long timeout, u64 deadline)
 {
 	if (timeout > 0 && (timeout = (long)(deadline - time_ns())) <= 0)
@@ -430,68 +391,6 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 		break;
 	}
 	body_free(&ti->call);
-	return err;
-}
-
-/* The nucleus as a sender: its own actor UI, protection id K_PROTID_NUCLEUS. */
-static struct actor nucleus_sender;
-
-void
-ipc_kcall_init(void)
-{
-	nucleus_sender.ipc.ui = ui_new(K_UI_ACTOR);
-	nucleus_sender.ipc.protid = K_PROTID_NUCLEUS;
-}
-
-/*
- * A call from the nucleus itself (the VM to a mapper), from and to nucleus
- * memory: req's annex and body (bodysize bytes) go to port `pui`; the
- * reply's annex, stamps and size come back in *rep, its body into
- * rep->body (rep->bodysize bytes at most; K_MSG_CUT if more was sent).
- * The thread may be in the middle of a call of its own (a fault while
- * copying a message): that call's staged request and reply are kept.
- * Ports with a handler are not served this way (-K_ENOSYS).
- */
-long
-ipc_kcall(const struct kui *pui, const struct kmsg *req, struct kmsg *rep, long timeout)
-{
-	struct thread *t = curthread(), *r;
-	struct thread_ipc *ti = &t->ipc;
-	struct msg call = ti->call, reply = ti->reply;
-	struct kaddr to = { .ui = *pui, .mode = K_ADDR_PORT };
-	u64 deadline = timeout > 0 ? time_ns() + (u64)timeout : 0;
-	void *rbody = rep->body;
-	unsigned long rsize = rep->bodysize;
-	struct port *p;
-	u32 site;
-	long err;
-
-	ti->call.caller = NULL;
-	ti->call.k = *req;
-	ti->call.k.src = (struct kui){ 0, 0 };
-	if ((err = body_stage(&ti->call, req->body, false, false)) < 0)
-		goto out;
-	switch ((err = post_call(t, &nucleus_sender, &to, timeout, deadline, &p, &site, &r))) {
-	case POST_DONE:
-		if ((err = end_call(t, block(t, time_left(timeout, deadline), r))) != K_OK)
-			break;
-		*rep = ti->reply.k;
-		rep->body = rbody;
-		rep->flags = ti->reply.k.bodysize > rsize ? K_MSG_CUT : 0;
-		body_out(&ti->reply, rbody, MIN(rsize, ti->reply.k.bodysize), false);
-		break;
-	case POST_REMOTE:
-		err = site_send(site, &ti->call, &to);
-		break;
-	case POST_HANDLER:
-		spin_unlock(&ipc_lock);
-		err = -K_ENOSYS;
-		break;
-	}
-out:
-	body_free(&ti->call);
-	ti->call = call;
-	ti->reply = reply;
 	return err;
 }
 

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The nucleus as a sender: calls from nucleus memory (the VM to mappers),
+ * stamped with the nucleus's own actor UI and K_PROTID_NUCLEUS, through
+ * the same call path as ipcCall (msg.c).
+ * Entry points: ipc_kcall_init, ipc_kcall.
+ */
+#include <kern/types.h>
+#include <kern/klib.h>
+#include <kern/percpu.h>
+#include <kern/thread.h>
+#include <kern/actor.h>
+#include <ipc/ipc.h>
+
+/* The nucleus as a sender: its own actor UI, protection id K_PROTID_NUCLEUS. */
+static struct actor nucleus_sender;
+
+void
+ipc_kcall_init(void)
+{
+	nucleus_sender.ipc.ui = ui_new(K_UI_ACTOR);
+	nucleus_sender.ipc.protid = K_PROTID_NUCLEUS;
+}
+
+/*
+ * A call from the nucleus itself (the VM to a mapper), from and to nucleus
+ * memory: req's annex and body (bodysize bytes) go to port `pui`; the
+ * reply's annex, stamps and size come back in *rep, its body into
+ * rep->body (rep->bodysize bytes at most; K_MSG_CUT if more was sent).
+ * The thread may be in the middle of a call of its own (a fault while
+ * copying a message): that call's staged request and reply are kept.
+ * Ports with a handler are not served this way (-K_ENOSYS).
+ */
+long
+ipc_kcall(const struct kui *pui, const struct kmsg *req, struct kmsg *rep, long timeout)
+{
+	struct thread *t = curthread(), *r;
+	struct thread_ipc *ti = &t->ipc;
+	struct msg call = ti->call, reply = ti->reply;
+	struct kaddr to = { .ui = *pui, .mode = K_ADDR_PORT };
+	u64 deadline = timeout > 0 ? time_ns() + (u64)timeout : 0;
+	void *rbody = rep->body;
+	unsigned long rsize = rep->bodysize;
+	struct port *p;
+	u32 site;
+	long err;
+
+	ti->call.caller = NULL;
+	ti->call.k = *req;
+	ti->call.k.src = (struct kui){ 0, 0 };
+	if ((err = body_stage(&ti->call, req->body, false, false)) < 0)
+		goto out;
+	switch ((err = post_call(t, &nucleus_sender, &to, timeout, deadline, &p, &site, &r))) {
+	case POST_DONE:
+		if ((err = end_call(t, block(t, time_left(timeout, deadline), r))) != K_OK)
+			break;
+		*rep = ti->reply.k;
+		rep->body = rbody;
+		rep->flags = ti->reply.k.bodysize > rsize ? K_MSG_CUT : 0;
+		body_out(&ti->reply, rbody, MIN(rsize, ti->reply.k.bodysize), false);
+		break;
+	case POST_REMOTE:
+		err = site_send(site, &ti->call, &to);
+		break;
+	case POST_HANDLER:
+		spin_unlock(&ipc_lock);
+		err = -K_ENOSYS;
+		break;
+	}
+out:
+	body_free(&ti->call);
+	ti->call = call;
+	ti->reply = reply;
+	return err;
+}
