@@ -117,7 +117,14 @@ struct thread_ipc {
 	bool rx_got;
 	u64 rx_token;			/* a call: what ipcReply needs */
 	struct msg rx;			/* handed over by a sender */
+	/* the continuation of a wait in a user thread's nucleus call */
+	int cont_kind;			/* CONT_NONE, CONT_CALL, CONT_RECV */
+	bool cont_timed;		/* a timer to cancel */
+	long cont_umsg;			/* the reply or receive struct */
+	void *cont_body;		/* and its body buffer */
+	unsigned long cont_size;
 };
+enum { CONT_NONE, CONT_CALL, CONT_RECV };
 
 void ipc_actor_init(struct actor *a);
 void ipc_actor_gone(struct actor *a);	/* ports, groups, pending calls */
@@ -166,6 +173,17 @@ long block(struct thread *t, long timeout, struct thread *to);
 long end_call(struct thread *t, long r);
 long time_left(long timeout, u64 deadline);
 struct thread *pending_of(struct actor *a, u64 token);	/* ipc_lock held */
+/* msg.c, for fast.c: the steps the fast path shares */
+struct thread *waiting_receiver(struct port *p);		/* ipc_lock held */
+void take(struct thread *r, struct msg *m, struct port *p);	/* ipc_lock held */
+bool ipc_continuable(struct thread *t);
+void ipc_cont(struct thread *t, int kind, long umsg, const struct kmsg *km);
+long call_finish(struct thread *t, long r, long ureply, const struct kmsg *kr);
+long receive_finish(struct thread *t, struct actor *a, long umsg, const struct kmsg *km, long r);
+/* fast.c */
+#define FAST_NO		1	/* not for the fast path: take the general one */
+struct kcontext;
+long fast_syscall(struct kcontext *ctx);	/* ipcCall, ipcReplyReceive */
 
 /* body.c: staging bodies (in frames from BODY_PAGED bytes on) */
 #define BODY_PAGED	(2 * PAGE_SIZE)

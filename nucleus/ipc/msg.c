@@ -19,7 +19,8 @@
  * Where a message goes is in route.c, lightweight RPC in lrpc.c.
  * The nucleus's own calls to mappers are in kcall.c.
  * Entry points: nc_ipc*, deliver, call_complete, msg_free; for kcall.c and
- * body.c block, post_call, end_call, time_left, pending_of.
+ * body.c block, post_call, end_call, time_left, pending_of; for fast.c
+ * waiting_receiver, take, ipc_cont, call_finish, receive_finish.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -88,10 +89,44 @@ block(struct thread *t, long timeout, struct thread *to)
 		timer_arm(&t->timer, time_ns() + (u64)timeout, ipc_timeout);
 		timed = true;
 	}
+	if (t->ipc.cont_kind) {
+		t->ipc.cont_timed = timed;
+		t->cont = ipc_cont_entry;
+	}
 	r = to ? thread_handoff(to, K_OK) : thread_block_state(K_TS_BLOCKED);
+	/* not switched away: no continuation */
+	t->cont = NULL;
+	t->ipc.cont_kind = CONT_NONE;
 	if (timed)
 		timer_cancel(&t->timer);
 	return r;
+}
+
+/*
+ * The next block() of t may end in a continuation of `kind` (umsg, km:
+ * the buffers to copy out to) if t is a user thread in a nucleus call by
+ * syscall (ipc_continuable): whoever switches to t then runs ipc_continue
+ * (fast.c) on the top of its stack instead of returning through the
+ * frames t blocked in.
+ */
+bool
+ipc_continuable(struct thread *t)
+{
+	return t->actor && t->actor->mode == K_ACTOR_USER && !t->acting && !mycpu_irq_depth() &&
+	       ((struct kcontext *)(t->kstack_top - sizeof(struct kcontext)))->vector == K_TRAP_SYSCALL;
+}
+
+void
+ipc_cont(struct thread *t, int kind, long umsg, const struct kmsg *km)
+{
+	struct thread_ipc *ti = &t->ipc;
+
+	if (!ipc_continuable(t))
+		return;
+	ti->cont_kind = kind;
+	ti->cont_umsg = umsg;
+	ti->cont_body = km->body;
+	ti->cont_size = km->bodysize;
 }
 
 /* Waits for room in p's queue; ipc_lock held, and held again on return. */
@@ -110,7 +145,7 @@ wait_room(struct thread *t, struct port *p, long timeout)
 }
 
 /* A thread of p's owner that waits for p, or NULL. */
-static struct thread *
+struct thread *
 waiting_receiver(struct port *p)
 {
 	struct list *it;
@@ -125,7 +160,7 @@ waiting_receiver(struct port *p)
 
 /* Gives m, arrived on p, to receiver r.  A one-way message is freed (its
  * body now r's); a call becomes pending on p's owner. */
-static void
+void
 take(struct thread *r, struct msg *m, struct port *p)
 {
 	struct thread_ipc *ri = &r->ipc;
@@ -355,6 +390,15 @@ time_left(long timeout, u64 deadline)
 	return timeout;
 }
 
+/* What is left of a call once its caller is woken with r. */
+long
+call_finish(struct thread *t, long r, long ureply, const struct kmsg *kr)
+{
+	if ((r = end_call(t, r)) != K_OK)
+		return r;
+	return copy_to_user(&t->ipc.reply, ureply, kr, 0);
+}
+
 long
 nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 {
@@ -380,9 +424,8 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 		return err;
 	switch ((err = post_call(t, a, &to, timeout, deadline, &p, &site, &r))) {
 	case POST_DONE:
-		if ((err = end_call(t, block(t, time_left(timeout, deadline), r))) != K_OK)
-			return err;
-		return copy_to_user(&ti->reply, ureply, &kr, 0);
+		ipc_cont(t, CONT_CALL, ureply, &kr);
+		return call_finish(t, block(t, time_left(timeout, deadline), r), ureply, &kr);
 	case POST_REMOTE:
 		err = site_send(site, &ti->call, &to);
 		break;
@@ -475,7 +518,7 @@ receive(long umsg, const struct kmsg *km, const struct kui *pui, long timeout,
 	struct thread_ipc *ti = &t->ipc;
 	struct actor *a = caller_actor();
 	struct port *p = NULL;
-	long err = K_OK, r;
+	long err = K_OK;
 
 	spin_lock(&ipc_lock);
 	if (rm)
@@ -500,7 +543,16 @@ receive(long umsg, const struct kmsg *km, const struct kui *pui, long timeout,
 	list_add_tail(&a->ipc.receivers, &ti->rx_link);
 	prepare_wait(t);
 	spin_unlock(&ipc_lock);
-	r = block(t, timeout, wake);
+	ipc_cont(t, CONT_RECV, umsg, km);
+	return receive_finish(t, a, umsg, km, block(t, timeout, wake));
+}
+
+/* What is left of a receive once the receiver is woken with r. */
+long
+receive_finish(struct thread *t, struct actor *a, long umsg, const struct kmsg *km, long r)
+{
+	struct thread_ipc *ti = &t->ipc;
+
 	/* Woken with K_OK by a sender: it gave us the message and took us off
 	 * the receivers before it woke us. */
 	if (r == K_OK && ti->rx_got && !READ_ONCE(t->killed))

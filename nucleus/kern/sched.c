@@ -7,7 +7,9 @@
  *
  * A switch holds the run-queue lock of this processor across ctx_switch;
  * the thread that runs next releases it (sched_finish_switch).  Threads
- * that died are freed there too, on another stack.
+ * that died are freed there too, on another stack.  A thread that blocks
+ * with a continuation (thread.cont) is switched to at the continuation,
+ * not where it blocked; a preempted one always resumes where it was.
  * Entry points: schedule, sched_yield, sched_tick, thread_wake,
  * thread_block, thread_make_ready, sched_set_prio, sched_set_affinity,
  * sched_init_cpu, time_ns.
@@ -217,7 +219,7 @@ tsc_to_ns(u64 cycles)
 
 /* Runs next (off every queue) in place of prev; this cpu's run-queue lock
  * held, released by whoever runs next (sched_finish_switch). */
-static void
+static inline __attribute__((always_inline)) void
 switch_to(struct cpu *c, struct thread *prev, struct thread *next)
 {
 	int intena;
@@ -231,6 +233,8 @@ switch_to(struct cpu *c, struct thread *prev, struct thread *next)
 	if (prev->state == K_TS_DEAD)
 		list_add_tail(&c->dead, &prev->rq_link);
 	next->quantum = QUANTUM_TICKS;
+	if (next->resume_at)
+		thread_cont_frame(next);
 	c->current = next;
 	cpu_set_kstack(c, next->kstack_top);
 	if (next->actor && next->actor->mode == K_ACTOR_USER)
@@ -271,27 +275,31 @@ reap_dead(struct cpu *c)
 	}
 }
 
+static __attribute__((noinline)) void
+finish_switch_slow(struct cpu *c)
+{
+	struct thread *mig = NULL;
+
+	push_off();
+	spin_unlock(&c->rq.lock);
+	mig = c->migrate;
+	c->migrate = NULL;
+	reap_dead(c);
+	pop_off();
+	if (mig)
+		enqueue_on(mig, choose_cpu(mig, mig->cpu));
+}
+
 void
 sched_finish_switch(void)
 {
 	struct cpu *c = mycpu();
-	struct thread *mig = NULL;
 
 	/* interrupts are off: the run-queue lock is still held */
-	if (likely(list_empty(&c->dead) && !c->migrate)) {
+	if (likely(list_empty(&c->dead) && !c->migrate))
 		spin_unlock(&c->rq.lock);
-		return;
-	}
-	push_off();
-	spin_unlock(&c->rq.lock);
-	{
-		mig = c->migrate;
-		c->migrate = NULL;
-		reap_dead(c);
-	}
-	pop_off();
-	if (mig)
-		enqueue_on(mig, choose_cpu(mig, mig->cpu));
+	else
+		finish_switch_slow(c);
 }
 
 void
@@ -338,6 +346,7 @@ thread_block_state(int state)
 	spin_lock(&c->rq.lock);
 	if (READ_ONCE(t->wake_result) == WAIT_PENDING) {
 		t->state = state;
+		t->resume_at = t->cont;
 		switch_locked(c, t);
 	} else {
 		spin_unlock(&c->rq.lock);
@@ -377,6 +386,7 @@ thread_handoff(struct thread *t, long result)
 		}
 		if (READ_ONCE(me->wake_result) == WAIT_PENDING) {
 			me->state = K_TS_BLOCKED;
+			me->resume_at = me->cont;
 			switch_to(c, me, t);
 			pop_off();
 			return me->wake_result;
@@ -388,6 +398,47 @@ thread_handoff(struct thread *t, long result)
 	pop_off();
 	enqueue_on(t, choose_cpu(t, c->id));
 	return thread_block_state(K_TS_BLOCKED);
+}
+
+/*
+ * The IPC fast path's switch: the current thread (wake_result
+ * WAIT_PENDING) blocks and t, asleep on this processor with its wake-up
+ * won by the caller (it saw t BLOCKED there, cpumask allowing, before the
+ * win), runs in its place.  Interrupts off.  Returns false, having done
+ * nothing, if the current thread was woken meanwhile; else true, once it
+ * is woken and resumed where it blocked (not at a continuation).
+ */
+bool
+sched_handoff_won(struct thread *t)
+{
+	struct thread *me = curthread();
+	struct cpu *c = mycpu();
+
+	spin_lock(&c->rq.lock);
+	if (READ_ONCE(me->wake_result) != WAIT_PENDING) {
+		spin_unlock(&c->rq.lock);
+		return false;
+	}
+	me->state = K_TS_BLOCKED;
+	me->resume_at = me->cont;
+	switch_to(c, me, t);
+	return true;
+}
+
+/* Makes t, whose wake-up the caller won, run (as thread_wake would). */
+void
+thread_ready_won(struct thread *t)
+{
+	struct runq *rq = lock_rq_of(t);
+	bool ours = asleep(t);
+
+	if (ours)
+		t->state = K_TS_WAKING;
+	spin_unlock(&rq->lock);
+	if (ours) {
+		update_level(t);
+		enqueue_on(t, choose_cpu(t, t->cpu));
+	}
 }
 
 _Noreturn void

@@ -81,6 +81,8 @@ void sched_tick(void);			/* from the timer interrupt */
 void sched_preempt_point(void);		/* on interrupt return */
 bool thread_wake(struct thread *t, long result);
 long thread_handoff(struct thread *t, long result);	/* wake t, run it here, block */
+bool sched_handoff_won(struct thread *t);		/* IPC fast path: t won, asleep here */
+void thread_ready_won(struct thread *t);		/* t won: make it run */
 long thread_block_state(int state);	/* after wake_result = WAIT_PENDING */
 void thread_make_ready(struct thread *t);	/* a new thread */
 void sched_set_prio(struct thread *t, long prio);

@@ -107,13 +107,14 @@ thread_free(struct thread *t)
 	kfree(t);
 }
 
-/* Lays out the stack so that the first ctx_switch lands in the trampoline. */
+/* Lays out the stack below sp so that the next ctx_switch to t returns
+ * into `entry` with rbx and r12 as given, and %rsp at sp. */
 static void
-initial_frame(struct thread *t, u64 sp, u64 rbx, u64 r12)
+switch_frame(struct thread *t, u64 sp, void (*entry)(void), u64 rbx, u64 r12)
 {
 	u64 *s = (u64 *)sp;
 
-	*--s = (u64)thread_trampoline;
+	*--s = (u64)entry;
 	*--s = 0;		/* rbp */
 	*--s = rbx;
 	*--s = r12;
@@ -121,6 +122,19 @@ initial_frame(struct thread *t, u64 sp, u64 rbx, u64 r12)
 	*--s = 0;		/* r14 */
 	*--s = 0;		/* r15 */
 	t->ksp = (u64)s;
+}
+
+/* The next switch to t (blocked with a continuation) starts it at the
+ * continuation, its actor context at %rsp; the frames it blocked in are
+ * dropped. */
+void
+thread_cont_frame(struct thread *t)
+{
+	u64 *s = (u64 *)(t->kstack_top - sizeof(struct kcontext)) - 7;
+
+	s[6] = (u64)t->resume_at;	/* the registers below it are not used */
+	t->ksp = (u64)s;
+	t->resume_at = NULL;
 }
 
 struct thread *
@@ -132,7 +146,7 @@ thread_create_kernel(const char *name, void (*fn)(void *), void *arg, long prio)
 		return NULL;
 	t->kfn = fn;
 	t->karg = arg;
-	initial_frame(t, t->kstack_top, 1, (u64)t);
+	switch_frame(t, t->kstack_top, thread_trampoline, 1, (u64)t);
 	thread_make_ready(t);
 	return t;
 }
@@ -154,7 +168,7 @@ thread_start_actor(struct actor *a, u64 entry, u64 stack, u64 arg, long prio, lo
 	ctx->rflags = RFLAGS_IF | 2;
 	ctx->cs = user ? SEL_UCODE : SEL_KCODE;
 	ctx->ss = user ? SEL_UDATA : SEL_KDATA;
-	initial_frame(t, (u64)ctx, 0, 0);
+	switch_frame(t, (u64)ctx, thread_trampoline, 0, 0);
 	if (curthread()->actor == a)
 		t->cpumask = curthread()->cpumask;	/* inherited */
 	spin_lock(&a->lock);

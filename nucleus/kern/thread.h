@@ -49,6 +49,11 @@ struct thread {
 	struct waitq *waitq;
 	struct timer timer;
 	struct actor *sync_actor;	/* sync_wait: the word slept on */
+	/* A continuation: where a thread that blocks while `cont` is set is
+	 * resumed, instead of where it blocked: on a fresh frame at the top of
+	 * its stack, under its actor context (IPC's waits, ipc/msg.c). */
+	void (*cont)(void);		/* asked for by the thread itself */
+	void (*resume_at)(void);	/* set when it blocked with one */
 	uaddr_t sync_addr;
 
 	/* control: suspend count and deletion, acted on at the actor boundary */
@@ -80,5 +85,6 @@ void thread_kill(struct thread *t);		/* with thread_lock held */
 long thread_suspend(struct thread *t);
 long thread_resume(struct thread *t);
 void thread_boundary_slow(void);		/* thread_boundary (percpu.h) */
+void thread_cont_frame(struct thread *t);	/* sched.c: resume t at t->resume_at */
 
 #endif

@@ -2,7 +2,7 @@
 # Run inside gdb (tools/itrace/itrace.sh): attaches to QEMU's gdb stub,
 # stops at the N-th hit of $FIRST, then (if $THEN is set) at the next hit
 # of $THEN, and single-steps until the return address found on the stack
-# there ($RET=stack) or until $END, writing every pc to $OUT.  QEMU masks
+# there ($RET=stack) or until $END (left, not just stopped at), writing every pc to $OUT.  QEMU masks
 # interrupts while it single-steps, so the trace is of the code alone.
 import os
 import gdb
@@ -24,9 +24,9 @@ else:
     end = int(gdb.parse_and_eval("*(unsigned long *)$rsp")) & (2**64 - 1)
 limit = int(os.environ.get("LIMIT", "200000"))
 with open(os.environ["OUT"], "w") as out:
-    for _ in range(limit):
+    for i in range(limit):
         pc = int(gdb.parse_and_eval("$pc")) & (2**64 - 1)
-        if pc == end:
+        if pc == end and i > 0:
             break
         out.write("%x\n" % pc)
         gdb.execute("stepi", to_string=True)

@@ -111,6 +111,7 @@ extern u64 tsc_per_us;			/* calibrated TSC rate */
 
 /* trap.c */
 void trap_dispatch(struct kcontext *ctx);	/* from entry.S */
+long syscall_finish(struct kcontext *ctx);	/* non-zero: sysret may return */
 u64 fixup_lookup(u64 rip);			/* 0 if none */
 
 /* symbols.c */
@@ -122,6 +123,7 @@ void syscall_entry(void);
 void ctx_switch(u64 *save_sp, u64 new_sp);
 void trap_return(void);			/* pops a kcontext at %rsp */
 void thread_trampoline(void);
+void ipc_cont_entry(void);		/* runs ipc_continue, leaves as a syscall */
 extern u64 vectors[256];
 
 /* copy to and from actors (copy.S): return 0 or -K_EFAULT */

@@ -125,6 +125,7 @@ syscall_entry:
 	movq	%rsp, %rdi
 	xorl	%ebp, %ebp
 	call	syscall_handler
+syscall_exit:
 	testq	%rax, %rax
 	jz	trap_return
 	cli
@@ -134,6 +135,18 @@ syscall_entry:
 	movq	40(%rsp), %rsp		/* user rsp */
 	swapgs
 	sysretq
+
+/*
+ * Where a thread blocked in an IPC wait with a continuation is switched
+ * to (thread_cont_frame): its actor context is at %rsp; ipc_continue
+ * finishes its nucleus call and returns as syscall_handler does.
+ */
+	.globl	ipc_cont_entry
+ipc_cont_entry:
+	movq	%rsp, %rdi
+	xorl	%ebp, %ebp
+	call	ipc_continue
+	jmp	syscall_exit
 
 /*
  * ctx_switch(u64 *save_sp, u64 new_sp): callee-saved registers on the old

@@ -15,6 +15,8 @@
 #include <vm/vm.h>
 #include <kern/handler.h>
 #include <kern/ncall.h>
+#include <ipc/ipc.h>
+#include <motet/callnum.h>
 #include "x86.h"
 
 static const char *const exc_names[32] = {
@@ -185,9 +187,25 @@ syscall_handler(struct kcontext *ctx)
 	struct thread *t = curthread();
 
 	sti();
+	if (likely(!t->actor->trap_mask) && (ctx->rax == NC_ipcCall || ctx->rax == NC_ipcReplyReceive)) {
+		long r = fast_syscall(ctx);
+		if (r != FAST_NO) {
+			t->ncalls++;
+			ctx->rax = (u64)r;
+			return syscall_finish(ctx);
+		}
+	}
 	if (likely(!t->actor->trap_mask) || handler_trap(t, K_TRAP_SYSCALL, ctx) != K_TRAP_DONE)
 		ctx->rax = ncall_dispatch((long)ctx->rax, ctx->rdi, ctx->rsi,
 					  ctx->rdx, ctx->r10, ctx->r8);
+	return syscall_finish(ctx);
+}
+
+/* The end of every nucleus call by syscall: preemption, the thread's
+ * boundary; non-zero when sysret may be used to go back. */
+long
+syscall_finish(struct kcontext *ctx)
+{
 	if (mycpu()->need_resched)
 		schedule();
 	thread_boundary();

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The IPC fast path: an ipcCall, or an ipcReplyReceive, by a user thread
+ * with no timeout and an annex-only message, whose partner (the receiver
+ * of the call, the caller of the reply) is asleep on this processor.
+ * The message is handed over with the steps of the general path (msg.c)
+ * under one short hold of ipc_lock, and this thread switches straight to
+ * the partner (sched_handoff_won): no pass through the scheduler's
+ * queues, no second look at the partner's state.
+ *
+ * Both sides wait with a continuation (thread.cont, set by ipc_cont): a
+ * thread switched to after such a wait starts on a fresh frame at the top
+ * of its stack, in ipc_continue, which copies the reply or the received
+ * message out and leaves the nucleus by the syscall exit, instead of
+ * returning through the frames it blocked in.  Any other wake-up (a
+ * deletion, a sender on another processor, the scheduler) resumes it
+ * the same way, so the two paths give the same result.
+ *
+ * Anything else (a body, a timeout, a handler, a queued message, a
+ * partner elsewhere) takes the general path, and so does a call that
+ * loses a race here before it changed anything.
+ * Entry points: fast_syscall (from syscall_handler), ipc_continue.
+ */
+#include <kern/types.h>
+#include <kern/klib.h>
+#include <kern/percpu.h>
+#include <kern/thread.h>
+#include <kern/actor.h>
+#include <vm/vm.h>
+#include <ipc/ipc.h>
+#include <motet/callnum.h>
+#include "x86.h"
+
+/* A thread in a nucleus call by syscall (which may wait with a
+ * continuation) that may take the fast path. */
+static inline bool
+fast_thread(struct thread *t)
+{
+	return !t->acting && !t->killed;
+}
+
+/* The current thread t waits with a continuation of `kind`, untimed. */
+static inline void
+cont_set(struct thread *t, int kind, long umsg, const struct kmsg *km)
+{
+	struct thread_ipc *ti = &t->ipc;
+
+	ti->cont_kind = kind;
+	ti->cont_umsg = umsg;
+	ti->cont_body = km->body;
+	ti->cont_size = km->bodysize;
+	ti->cont_timed = false;
+	t->cont = ipc_cont_entry;
+}
+
+/* n bytes at user address src, or false. */
+static inline bool
+uget(void *dst, long src, size_t n)
+{
+	return (u64)src >= USER_BASE && (u64)src < USER_END - n &&
+	       copy_in_raw(dst, (u64)src, n) == 0;
+}
+
+/* Wins the wake-up of t, asleep on processor c where it may run. */
+static inline bool
+win_here(struct thread *t, struct cpu *c)
+{
+	long pending = WAIT_PENDING;
+
+	return t->cpu == c->id && t->state == K_TS_BLOCKED && (t->cpumask & (1UL << c->id)) &&
+	       __atomic_compare_exchange_n(&t->wake_result, &pending, K_OK, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+/* The nucleus's stamp on a message from user actor a (its src not a port). */
+static inline void
+stamp_actor(struct kmsg *k, const struct actor *a)
+{
+	k->src = a->ipc.ui;
+	k->protid = a->ipc.protid;
+}
+
+/*
+ * Switches to `to`, won and given its message, the current thread waiting
+ * with its continuation set; interrupts off (one push_off) and ipc_lock
+ * released.  Returns the current thread's wake result when it was woken
+ * before it could block (to is made ready then), or once it is resumed
+ * where it blocked.
+ */
+static long
+hand_to(struct thread *t, struct thread *to)
+{
+	if (!sched_handoff_won(to))
+		thread_ready_won(to);
+	pop_off();
+	t->cont = NULL;
+	t->ipc.cont_kind = CONT_NONE;
+	return t->wake_result;
+}
+
+/*
+ * ipcCall(umsg, uto, ureply, K_NOTIMEOUT) on the fast path; FAST_NO if
+ * it is not for it (nothing done).
+ */
+static long
+fast_call(long umsg, long uto, long ureply)
+{
+	struct thread *t = curthread(), *r;
+	struct thread_ipc *ti = &t->ipc;
+	struct actor *a = t->actor;
+	struct kmsg kr;
+	struct kaddr to;
+	struct uient *e;
+	struct port *p;
+
+	if (!fast_thread(t) || !uget(&to, uto, sizeof(to)) || to.mode != K_ADDR_PORT ||
+	    !uget(&kr, ureply, KMSG_IN))
+		return FAST_NO;
+	/* staged in place: its body pointer is the actor's until reset */
+	if (!uget(&ti->call.k, umsg, sizeof(ti->call.k)) || ti->call.k.bodysize ||
+	    K_UI_TYPEOF(&ti->call.k.src) == K_UI_PORT)
+		goto no;
+	spin_lock(&ipc_lock);
+	if (!(e = ui_find(&to.ui, K_UI_PORT)) || (p = container_of(e, struct port, ent))->handler ||
+	    !(r = waiting_receiver(p)) || !win_here(r, mycpu())) {
+		spin_unlock(&ipc_lock);
+		goto no;
+	}
+	stamp_actor(&ti->call.k, a);
+	ti->call.k.body = NULL;
+	ti->call.pages = NULL;
+	ti->call.caller = t;
+	ti->call_seq++;
+	__atomic_store_n(&t->wake_result, WAIT_PENDING, __ATOMIC_SEQ_CST);
+	list_del(&r->ipc.rx_link);
+	take(r, &ti->call, p);
+	port_room(p);
+	cont_set(t, CONT_CALL, ureply, &kr);
+	push_off();
+	spin_unlock(&ipc_lock);
+	return call_finish(t, hand_to(t, r), ureply, &kr);
+no:
+	ti->call.k.body = NULL;
+	return FAST_NO;
+}
+
+/* No message waits for a receive on p (NULL: a's enabled ports). */
+static bool
+nothing_queued(struct actor *a, struct port *p)
+{
+	struct list *it;
+
+	if (p)
+		return p->queued == 0;
+	list_for_each(it, &a->ipc.enabled)
+		if (list_entry(it, struct port, elink)->queued)
+			return false;
+	return true;
+}
+
+/*
+ * ipcReplyReceive(token, ureply, umsg, uport, K_NOTIMEOUT) on the fast
+ * path; FAST_NO if it is not for it (nothing done).
+ */
+static long
+fast_reply_receive(u64 token, long ureply, long umsg, long uport)
+{
+	struct thread *t = curthread(), *c;
+	struct thread_ipc *ti = &t->ipc, *ci;
+	struct actor *a = t->actor;
+	struct kmsg km, rk;
+	struct kui pui;
+	struct port *p = NULL;
+	long err;
+
+	if (!token || !fast_thread(t) || !uget(&km, umsg, KMSG_IN) ||
+	    (uport && !uget(&pui, uport, sizeof(pui))) || !uget(&rk, ureply, sizeof(rk)) ||
+	    rk.bodysize || K_UI_TYPEOF(&rk.src) == K_UI_PORT)
+		return FAST_NO;
+	spin_lock(&ipc_lock);
+	if (!(c = pending_of(a, token)) || (uport && !(p = port_of_caller(&pui, a, &err))) ||
+	    !nothing_queued(a, p) || !win_here(c, mycpu())) {
+		spin_unlock(&ipc_lock);
+		return FAST_NO;
+	}
+	/* the reply, as reply_locked gives it */
+	ci = &c->ipc;
+	list_del(&ci->pend_link);
+	stamp_actor(&rk, a);
+	rk.port = (struct kui){ 0, 0 };
+	ci->reply.k = rk;
+	ci->reply.k.body = NULL;
+	ci->reply.pages = NULL;
+	ci->call_result = K_OK;
+	ci->call_state = CALL_DONE;
+	/* and the wait for the next message, as receive does */
+	ti->rx_got = false;
+	ti->rx_port = p;
+	list_add_tail(&a->ipc.receivers, &ti->rx_link);
+	__atomic_store_n(&t->wake_result, WAIT_PENDING, __ATOMIC_SEQ_CST);
+	cont_set(t, CONT_RECV, umsg, &km);
+	push_off();
+	spin_unlock(&ipc_lock);
+	return receive_finish(t, a, umsg, &km, hand_to(t, c));
+}
+
+/* From syscall_handler, for ipcCall and ipcReplyReceive: the result, or
+ * FAST_NO for the general path. */
+long
+fast_syscall(struct kcontext *ctx)
+{
+	if (ctx->rax == NC_ipcCall)
+		return (long)ctx->r10 == K_NOTIMEOUT ? fast_call((long)ctx->rdi, (long)ctx->rsi,
+								 (long)ctx->rdx) : FAST_NO;
+	return (long)ctx->r8 == K_NOTIMEOUT ? fast_reply_receive(ctx->rdi, (long)ctx->rsi,
+								(long)ctx->rdx, (long)ctx->r10) : FAST_NO;
+}
+
+/*
+ * Where a thread blocked with a continuation resumes (ipc_cont_entry),
+ * ctx its actor context: the rest of its call or receive, then the way
+ * out of a nucleus call.  As after any switch, this processor's run-queue
+ * lock is held and interrupts are off.
+ */
+long
+ipc_continue(struct kcontext *ctx)
+{
+	struct thread *t = curthread();
+	struct thread_ipc *ti = &t->ipc;
+	struct kmsg km;
+	int kind = ti->cont_kind;
+
+	sched_finish_switch();
+	pop_off();
+	sti();
+	km.body = ti->cont_body;
+	km.bodysize = ti->cont_size;
+	t->cont = NULL;
+	ti->cont_kind = CONT_NONE;
+	if (ti->cont_timed)
+		timer_cancel(&t->timer);
+	if (kind == CONT_CALL)
+		ctx->rax = (u64)call_finish(t, t->wake_result, ti->cont_umsg, &km);
+	else
+		ctx->rax = (u64)receive_finish(t, t->actor, ti->cont_umsg, &km, t->wake_result);
+	return syscall_finish(ctx);
+}
