@@ -16,9 +16,10 @@
  * deletion, a sender on another processor, the scheduler) resumes it
  * the same way, so the two paths give the same result.
  *
- * Anything else (a body, a timeout, a handler, a queued message, a
- * partner elsewhere) takes the general path, and so does a call that
- * loses a race here before it changed anything.
+ * A call to a port with a handler goes on to lightweight RPC (lrpc.c).
+ * Anything else (a body, a timeout, a queued message, a partner
+ * elsewhere) takes the general path, and so does a call that loses a race
+ * here before it changed anything.
  * Entry points: fast_syscall (from syscall_handler), ipc_continue.
  */
 #include <kern/types.h>
@@ -80,6 +81,26 @@ stamp_actor(struct kmsg *k, const struct actor *a)
 	k->protid = a->ipc.protid;
 }
 
+static inline bool
+bodiless(const struct msg *m)
+{
+	return !m->k.body && !m->pages;
+}
+
+/* A message with no body out to the user struct at umsg, as copy_to_user
+ * (msg.c) puts it: K_OK, or -K_EFAULT with nothing else done. */
+static inline long
+put_annex(struct thread *t, struct msg *m, long umsg, u64 token)
+{
+	m->k.reply = token;
+	m->k.flags = token ? K_MSG_CALL : 0;
+	t->vm_reserve = m->k.protid == K_PROTID_NUCLEUS;	/* a mapper call */
+	if ((u64)umsg < USER_BASE || (u64)umsg >= USER_END - sizeof(m->k) ||
+	    copy_out_raw((u64)umsg + KMSG_OUT, &m->k.bodysize, sizeof(m->k) - KMSG_OUT) < 0)
+		return -K_EFAULT;
+	return K_OK;
+}
+
 /*
  * Switches to `to`, won and given its message, the current thread waiting
  * with its continuation set; interrupts off (one push_off) and ipc_lock
@@ -121,14 +142,22 @@ fast_call(long umsg, long uto, long ureply)
 	    K_UI_TYPEOF(&ti->call.k.src) == K_UI_PORT)
 		goto no;
 	spin_lock(&ipc_lock);
-	if (!(e = ui_find(&to.ui, K_UI_PORT)) || (p = container_of(e, struct port, ent))->handler ||
-	    !(r = waiting_receiver(p)) || !win_here(r, mycpu())) {
+	if (!(e = ui_find(&to.ui, K_UI_PORT))) {
 		spin_unlock(&ipc_lock);
 		goto no;
 	}
+	p = container_of(e, struct port, ent);
 	stamp_actor(&ti->call.k, a);
 	ti->call.k.body = NULL;
 	ti->call.pages = NULL;
+	if (p->handler) {			/* lightweight RPC, as post_call leads to */
+		ti->call.caller = NULL;
+		return lrpc(a, p, &ti->call, &kr, ureply);
+	}
+	if (!(r = waiting_receiver(p)) || !win_here(r, mycpu())) {
+		spin_unlock(&ipc_lock);
+		return FAST_NO;
+	}
 	ti->call.caller = t;
 	ti->call_seq++;
 	__atomic_store_n(&t->wake_result, WAIT_PENDING, __ATOMIC_SEQ_CST);
@@ -227,21 +256,36 @@ ipc_continue(struct kcontext *ctx)
 {
 	struct thread *t = curthread();
 	struct thread_ipc *ti = &t->ipc;
+	long r = t->wake_result;
 	struct kmsg km;
-	int kind = ti->cont_kind;
 
 	sched_finish_switch();
 	pop_off();
 	sti();
-	km.body = ti->cont_body;
-	km.bodysize = ti->cont_size;
 	t->cont = NULL;
-	ti->cont_kind = CONT_NONE;
-	if (ti->cont_timed)
+	if (unlikely(ti->cont_timed))
 		timer_cancel(&t->timer);
-	if (kind == CONT_CALL)
-		ctx->rax = (u64)call_finish(t, t->wake_result, ti->cont_umsg, &km);
-	else
-		ctx->rax = (u64)receive_finish(t, t->actor, ti->cont_umsg, &km, t->wake_result);
+	if (ti->cont_kind == CONT_CALL) {
+		ti->cont_kind = CONT_NONE;
+		if (likely(r == K_OK && ti->call_state == CALL_DONE && bodiless(&ti->reply) &&
+			   bodiless(&ti->call))) {
+			ti->call_state = CALL_NONE;	/* end_call's part */
+			ctx->rax = (u64)put_annex(t, &ti->reply, ti->cont_umsg, 0);
+			return syscall_finish(ctx);
+		}
+		km.body = ti->cont_body;
+		km.bodysize = ti->cont_size;
+		ctx->rax = (u64)call_finish(t, r, ti->cont_umsg, &km);
+	} else {
+		ti->cont_kind = CONT_NONE;
+		if (likely(r == K_OK && ti->rx_got && !t->killed && bodiless(&ti->rx) &&
+			   put_annex(t, &ti->rx, ti->cont_umsg, ti->rx.caller ? ti->rx_token : 0) == K_OK)) {
+			ctx->rax = K_OK;
+			return syscall_finish(ctx);
+		}
+		km.body = ti->cont_body;
+		km.bodysize = ti->cont_size;
+		ctx->rax = (u64)receive_finish(t, t->actor, ti->cont_umsg, &km, r);
+	}
 	return syscall_finish(ctx);
 }
