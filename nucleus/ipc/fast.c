@@ -20,7 +20,8 @@
  * Anything else (a body, a timeout, a queued message, a partner
  * elsewhere) takes the general path, and so does a call that loses a race
  * here before it changed anything.
- * Entry points: fast_syscall (from syscall_handler), ipc_continue.
+ * Entry points: fast_syscall (from syscall_handler), ipc_continue, and
+ * for msg.c ipc_cont.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -40,7 +41,9 @@ fast_thread(struct thread *t)
 	return !t->acting && !t->killed;
 }
 
-/* The current thread t waits with a continuation of `kind`, untimed. */
+/* The current thread t's next block (block() in msg.c, or the switch
+ * here) ends in a continuation of `kind`: umsg, km are the struct and
+ * body buffer to copy out to. */
 static inline void
 cont_set(struct thread *t, int kind, long umsg, const struct kmsg *km)
 {
@@ -52,6 +55,26 @@ cont_set(struct thread *t, int kind, long umsg, const struct kmsg *km)
 	ti->cont_size = km->bodysize;
 	ti->cont_timed = false;
 	t->cont = ipc_cont_entry;
+}
+
+/*
+ * The next block() of t may end in a continuation of `kind` if t is a
+ * user thread in a nucleus call by syscall (ipc_continuable): whoever
+ * switches to t then runs ipc_continue on the top of its stack instead of
+ * returning through the frames t blocked in.
+ */
+static bool
+ipc_continuable(struct thread *t)
+{
+	return t->actor && t->actor->mode == K_ACTOR_USER && !t->acting && !mycpu_irq_depth() &&
+	       ((struct kcontext *)(t->kstack_top - sizeof(struct kcontext)))->vector == K_TRAP_SYSCALL;
+}
+
+void
+ipc_cont(struct thread *t, int kind, long umsg, const struct kmsg *km)
+{
+	if (ipc_continuable(t))
+		cont_set(t, kind, umsg, km);
 }
 
 /* n bytes at user address src, or false. */

@@ -176,14 +176,13 @@ struct thread *pending_of(struct actor *a, u64 token);	/* ipc_lock held */
 /* msg.c, for fast.c: the steps the fast path shares */
 struct thread *waiting_receiver(struct port *p);		/* ipc_lock held */
 void take(struct thread *r, struct msg *m, struct port *p);	/* ipc_lock held */
-bool ipc_continuable(struct thread *t);
-void ipc_cont(struct thread *t, int kind, long umsg, const struct kmsg *km);
 long call_finish(struct thread *t, long r, long ureply, const struct kmsg *kr);
 long receive_finish(struct thread *t, struct actor *a, long umsg, const struct kmsg *km, long r);
 /* fast.c */
 #define FAST_NO		1	/* not for the fast path: take the general one */
 struct kcontext;
 long fast_syscall(struct kcontext *ctx);	/* ipcCall, ipcReplyReceive */
+void ipc_cont(struct thread *t, int kind, long umsg, const struct kmsg *km);
 
 /* body.c: staging bodies (in frames from BODY_PAGED bytes on) */
 #define BODY_PAGED	(2 * PAGE_SIZE)

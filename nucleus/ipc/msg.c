@@ -20,7 +20,7 @@
  * The nucleus's own calls to mappers are in kcall.c.
  * Entry points: nc_ipc*, deliver, call_complete, msg_free; for kcall.c and
  * body.c block, post_call, end_call, time_left, pending_of; for fast.c
- * waiting_receiver, take, ipc_cont, call_finish, receive_finish.
+ * waiting_receiver, take, call_finish, receive_finish.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -89,10 +89,7 @@ block(struct thread *t, long timeout, struct thread *to)
 		timer_arm(&t->timer, time_ns() + (u64)timeout, ipc_timeout);
 		timed = true;
 	}
-	if (t->ipc.cont_kind) {
-		t->ipc.cont_timed = timed;
-		t->cont = ipc_cont_entry;
-	}
+	t->ipc.cont_timed = timed;	/* a continuation (ipc_cont) cancels it */
 	r = to ? thread_handoff(to, K_OK) : thread_block_state(K_TS_BLOCKED);
 	/* not switched away: no continuation */
 	t->cont = NULL;
@@ -100,33 +97,6 @@ block(struct thread *t, long timeout, struct thread *to)
 	if (timed)
 		timer_cancel(&t->timer);
 	return r;
-}
-
-/*
- * The next block() of t may end in a continuation of `kind` (umsg, km:
- * the buffers to copy out to) if t is a user thread in a nucleus call by
- * syscall (ipc_continuable): whoever switches to t then runs ipc_continue
- * (fast.c) on the top of its stack instead of returning through the
- * frames t blocked in.
- */
-bool
-ipc_continuable(struct thread *t)
-{
-	return t->actor && t->actor->mode == K_ACTOR_USER && !t->acting && !mycpu_irq_depth() &&
-	       ((struct kcontext *)(t->kstack_top - sizeof(struct kcontext)))->vector == K_TRAP_SYSCALL;
-}
-
-void
-ipc_cont(struct thread *t, int kind, long umsg, const struct kmsg *km)
-{
-	struct thread_ipc *ti = &t->ipc;
-
-	if (!ipc_continuable(t))
-		return;
-	ti->cont_kind = kind;
-	ti->cont_umsg = umsg;
-	ti->cont_body = km->body;
-	ti->cont_size = km->bodysize;
 }
 
 /* Waits for room in p's queue; ipc_lock held, and held again on return. */

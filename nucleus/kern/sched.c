@@ -144,8 +144,6 @@ lock_rq_of(struct thread *t)
 	}
 }
 
-enum { WAKE_LOST, WAKE_AWAKE, WAKE_OURS };
-
 /* Wins t's wake-up with `result`: NULL if another waker did, else t's
  * run queue, locked, so that t's state and cpu stay put. */
 static inline struct runq *
@@ -165,37 +163,38 @@ asleep(const struct thread *t)
 	return t->state == K_TS_BLOCKED || t->state == K_TS_SUSPENDED;
 }
 
-/* Wins t's wake-up (or WAKE_LOST: another waker did).  If t sleeps, takes
- * it (WAKE_OURS: off every queue, state WAKING); else it will see the
- * result (WAKE_AWAKE). */
-static int
-claim(struct thread *t, long result)
+/* Makes t, whose wake-up was won, run if it sleeps (else it will see the
+ * result); rq: t's run queue, locked, unlocked here. */
+static void
+ready_won(struct thread *t, struct runq *rq)
 {
-	struct runq *rq = win_wake(t, result);
-	bool ours;
+	bool ours = asleep(t);
 
-	if (!rq)
-		return WAKE_LOST;
-	if ((ours = asleep(t)))
-		t->state = K_TS_WAKING;
+	if (ours)
+		t->state = K_TS_WAKING;		/* off every queue, ours */
 	spin_unlock(&rq->lock);
-	if (!ours)
-		return WAKE_AWAKE;
-	update_level(t);
-	return WAKE_OURS;
+	if (ours) {
+		update_level(t);
+		enqueue_on(t, choose_cpu(t, t->cpu));
+	}
 }
 
 bool
 thread_wake(struct thread *t, long result)
 {
-	switch (claim(t, result)) {
-	case WAKE_LOST:
-		return false;
-	case WAKE_OURS:
-		enqueue_on(t, choose_cpu(t, t->cpu));
-		break;
-	}
+	struct runq *rq = win_wake(t, result);
+
+	if (!rq)
+		return false;		/* another waker won */
+	ready_won(t, rq);
 	return true;
+}
+
+/* Makes t, whose wake-up the caller won (the IPC fast path), run. */
+void
+thread_ready_won(struct thread *t)
+{
+	ready_won(t, lock_rq_of(t));
 }
 
 /* Processor time, in TSC cycles (tsc_to_ns converts for thread stats). */
@@ -423,22 +422,6 @@ sched_handoff_won(struct thread *t)
 	me->resume_at = me->cont;
 	switch_to(c, me, t);
 	return true;
-}
-
-/* Makes t, whose wake-up the caller won, run (as thread_wake would). */
-void
-thread_ready_won(struct thread *t)
-{
-	struct runq *rq = lock_rq_of(t);
-	bool ours = asleep(t);
-
-	if (ours)
-		t->state = K_TS_WAKING;
-	spin_unlock(&rq->lock);
-	if (ours) {
-		update_level(t);
-		enqueue_on(t, choose_cpu(t, t->cpu));
-	}
 }
 
 _Noreturn void
