@@ -154,7 +154,6 @@ fast_call(long umsg, long uto, long ureply)
 	struct actor *a = t->actor;
 	struct kmsg kr;
 	struct kaddr to;
-	struct uient *e;
 	struct port *p;
 
 	if (!fast_thread(t) || !uget(&to, uto, sizeof(to)) || to.mode != K_ADDR_PORT ||
@@ -165,11 +164,10 @@ fast_call(long umsg, long uto, long ureply)
 	    K_UI_TYPEOF(&ti->call.k.src) == K_UI_PORT)
 		goto no;
 	spin_lock(&ipc_lock);
-	if (!(e = ui_find(&to.ui, K_UI_PORT))) {
+	if (!(p = port_find(t, &to.ui))) {
 		spin_unlock(&ipc_lock);
 		goto no;
 	}
-	p = container_of(e, struct port, ent);
 	stamp_actor(&ti->call.k, a);
 	ti->call.k.body = NULL;
 	ti->call.pages = NULL;

@@ -117,6 +117,17 @@ struct thread_ipc {
 	bool rx_got;
 	u64 rx_token;			/* a call: what ipcReply needs */
 	struct msg rx;			/* handed over by a sender */
+	/* the port it named last (port_find), while port_gen is pc_gen */
+	struct kui pc_ui;
+	struct port *pc_port;
+	u64 pc_gen;
+	/* lrpc_direct: the handler of the port it called last, while
+	 * port_gen is lc_gen (lc_fn NULL: none; a reference on lc_owner) */
+	struct kui lc_ui;
+	u64 lc_gen;
+	kport_handler_t lc_fn;
+	void *lc_arg;
+	struct actor *lc_owner;
 	/* the continuation of a wait in a user thread's nucleus call */
 	int cont_kind;			/* CONT_NONE, CONT_CALL, CONT_RECV */
 	bool cont_timed;		/* a timer to cancel */
@@ -131,6 +142,8 @@ void ipc_actor_gone(struct actor *a);	/* ports, groups, pending calls */
 void ipc_thread_init(struct thread *t);
 
 /* port.c, used by msg.c */
+extern u64 port_gen;			/* moves when a port goes or changes */
+struct port *port_find(struct thread *t, const struct kui *ui);
 struct port *port_of_caller(const struct kui *ui, struct actor *a, long *err);
 void port_dequeued(struct port *p);
 void port_wake_room(struct port *p, bool all);
@@ -157,7 +170,8 @@ long resolve(const struct kaddr *to, struct port **pp, u32 *site);
 long broadcast(struct msg *m, const struct kaddr *to);
 long lrpc(struct actor *a, struct port *p, struct msg *m, const struct kmsg *kr, long ureply);
 #define LRPC_SLOW	1	/* lrpc_direct: not for it, take the general path */
-long lrpc_direct(struct actor *a, long umsg, const struct kaddr *to, long ureply);
+long lrpc_direct(long umsg, long uto, long ureply, long timeout);
+void lrpc_thread_gone(struct thread *t);
 void call_complete(struct thread *t, long result);
 void ipc_kcall_init(void);
 long ipc_kcall(const struct kui *port, const struct kmsg *req, struct kmsg *rep, long timeout);

@@ -23,7 +23,9 @@
 #include <kern/thread.h>
 #include <kern/actor.h>
 #include <vm/vm.h>
+#include <kern/ncall.h>
 #include <ipc/ipc.h>
+#include <motet/callnum.h>
 
 /* The nucleus's part of a handler's reply: flags (cut to the caller's
  * buffer of cap bytes?) and the stamps of the owner. */
@@ -97,61 +99,127 @@ lrpc(struct actor *a, struct port *p, struct msg *m, const struct kmsg *kr, long
 	return err;
 }
 
+/* n bytes at p in the supervisor space (where a supervisor caller's
+ * buffers are). */
+static inline bool
+super_range(u64 p, u64 n)
+{
+	return p - KSUPER_BASE < KSUPER_END - KSUPER_BASE && n <= KSUPER_END - p;
+}
+
 /*
- * ipcCall from a supervisor actor a: if `uto` names a local port with a
- * handler, runs it here (see above) and returns its result; else returns
- * LRPC_SLOW and the general path takes the call.  The request's src must
- * be null or an actor UI (a source port is checked on the general path).
+ * The handler of port ui for thread t, and its owner pinned: from the
+ * thread's last answer while no port has gone or changed (port_gen),
+ * else looked up.  *fn NULL: no local port with a handler.  The thread
+ * keeps a reference on the owner it remembers, so that the one here is
+ * taken on a live struct.
+ */
+static void
+handler_of(struct thread *t, const struct kui *ui, kport_handler_t *fn, void **arg,
+	   struct actor **owner)
+{
+	struct thread_ipc *ti = &t->ipc;
+	struct actor *old = ti->lc_owner;
+	struct port *p;
+
+	if (likely(ti->lc_gen == READ_ONCE(port_gen) && ti->lc_ui.head == ui->head &&
+		   ti->lc_ui.stamp == ui->stamp)) {
+		if ((*fn = ti->lc_fn) != NULL) {
+			*arg = ti->lc_arg;
+			actor_get(*owner = ti->lc_owner);
+		}
+		return;
+	}
+	spin_lock(&ipc_lock);
+	ti->lc_gen = port_gen;
+	ti->lc_ui = *ui;
+	ti->lc_fn = NULL;
+	ti->lc_owner = NULL;
+	if ((p = port_find(t, ui)) != NULL && p->handler) {
+		ti->lc_fn = p->handler;
+		ti->lc_arg = p->harg;
+		ti->lc_owner = p->owner;
+		actor_get(p->owner);		/* the thread's */
+		actor_get(p->owner);		/* this call's */
+		*arg = p->harg;
+		*owner = p->owner;
+	}
+	*fn = ti->lc_fn;
+	spin_unlock(&ipc_lock);
+	if (old)
+		actor_put(old);
+}
+
+/* t ends: the owner it remembers. */
+void
+lrpc_thread_gone(struct thread *t)
+{
+	if (t->ipc.lc_owner)
+		actor_put(t->ipc.lc_owner);
+	t->ipc.lc_owner = NULL;
+}
+
+/*
+ * ipcCall(umsg, uto, ureply, timeout) from supervisor code (ncall_direct):
+ * if `uto` names a local port with a handler, runs it here (see above)
+ * and returns its result; else the general path takes the call.  The
+ * request's src must be null or an actor UI (a source port is checked on
+ * the general path).  The handler gets a nucleus copy of the request,
+ * stamped, and of the reply struct, copied back from bodysize on.
  */
 long
-lrpc_direct(struct actor *a, long umsg, const struct kaddr *to, long ureply)
+lrpc_direct(long umsg, long uto, long ureply, long timeout)
 {
 	struct thread *t = curthread();
+	struct actor *a = t->acting ? t->acting : t->actor, *owner = NULL, *saved;
+	struct { struct kui ui; long mode; } to;
 	struct kmsg req, rep;
 	unsigned long cap;
-	struct uient *e;
-	struct port *p;
-	struct actor *owner, *saved;
 	kport_handler_t fn;
-	void *arg;
+	void *arg = NULL;
 	long err;
 
-	if (to->mode != K_ADDR_PORT || !ui_valid(&to->ui, K_UI_PORT))
-		return LRPC_SLOW;
-	spin_lock(&ipc_lock);
-	if (!(e = ui_find(&to->ui, K_UI_PORT)) || !(p = container_of(e, struct port, ent))->handler) {
-		spin_unlock(&ipc_lock);
-		return LRPC_SLOW;
-	}
-	fn = p->handler;
-	arg = p->harg;
-	owner = p->owner;
-	actor_get(owner);
-	spin_unlock(&ipc_lock);
-	if (copyin(&req, (uaddr_t)umsg, sizeof(req)) < 0 || K_UI_TYPEOF(&req.src) == K_UI_PORT ||
-	    (req.bodysize && !caller_range_ok((uaddr_t)req.body, req.bodysize))) {
+	if (unlikely(!super_range((u64)uto, sizeof(to)) || !super_range((u64)umsg, sizeof(req)) ||
+		     !super_range((u64)ureply, sizeof(rep)) || (timeout < 0 && timeout != K_NOTIMEOUT) ||
+		     mycpu_irq_depth() || copy_words(&to, (void *)uto, sizeof(to) / 8) < 0 ||
+		     to.mode != K_ADDR_PORT))
+		goto slow;
+	handler_of(t, &to.ui, &fn, &arg, &owner);
+	if (!fn)
+		goto slow;
+	if (unlikely(copy_words(&req, (void *)umsg, sizeof(req) / 8) < 0 ||
+		     K_UI_TYPEOF(&req.src) == K_UI_PORT ||
+		     (req.bodysize && (req.bodysize > K_BODY_MAX ||
+				       !super_range((u64)req.body, req.bodysize))))) {
 		actor_put(owner);
-		return LRPC_SLOW;
+		goto slow;
 	}
 	req.src = a->ipc.ui;
 	req.protid = a->ipc.protid;
-	req.port = to->ui;
+	req.port = to.ui;
 	req.reply = 0;
 	req.flags = K_MSG_CALL;
-	if (copyin(&rep, (uaddr_t)ureply, sizeof(rep)) < 0 ||
-	    (rep.bodysize && !caller_range_ok((uaddr_t)rep.body, rep.bodysize))) {
+	if (unlikely(copy_words(&rep, (void *)ureply, sizeof(rep) / 8) < 0 ||
+		     (rep.bodysize && !super_range((u64)rep.body, rep.bodysize)))) {
 		actor_put(owner);
-		return -K_EFAULT;
+		err = -K_EFAULT;
+		goto out;
 	}
+	t->ncalls++;
 	cap = rep.bodysize;
 	saved = t->acting;
 	t->acting = owner;
 	err = fn(arg, &req, &rep);
 	t->acting = saved;
 	actor_put(owner);
-	if (err != K_OK)
-		return err;
-	stamp_reply(&rep, owner, cap);
-	return copyout((uaddr_t)ureply + KMSG_OUT, &rep.bodysize, sizeof(rep) - KMSG_OUT) < 0 ?
-	       -K_EFAULT : K_OK;
+	if (err == K_OK) {
+		stamp_reply(&rep, owner, cap);
+		if (copy_words((void *)(ureply + KMSG_OUT), &rep.bodysize, (sizeof(rep) - KMSG_OUT) / 8) < 0)
+			err = -K_EFAULT;
+	}
+out:
+	ncall_direct_exit(t);
+	return err;
+slow:
+	return ncall_slow(NC_ipcCall, umsg, uto, ureply, timeout, 0);
 }

@@ -386,8 +386,6 @@ nc_ipcCall(long umsg, long uto, long ureply, long timeout)
 		return -K_EFAULT;
 	if (!mode_ok(to.mode) || to.mode == K_ADDR_BROADCAST || (timeout < 0 && timeout != K_NOTIMEOUT))
 		return -K_EINVAL;
-	if (a->mode == K_ACTOR_SUPER && (err = lrpc_direct(a, umsg, &to, ureply)) != LRPC_SLOW)
-		return err;
 	if (copyin(&kr, (uaddr_t)ureply, KMSG_IN) < 0)
 		return -K_EFAULT;
 	if ((err = stage(&ti->call, umsg, true, 0)) < 0)

@@ -58,12 +58,33 @@ put_ui(long uaddr, const struct kui *ui)
 	return copyout((uaddr_t)uaddr, ui, sizeof(*ui)) < 0 ? -K_EFAULT : K_OK;
 }
 
+/* Bumped, under ipc_lock, whenever a port is freed or changes owner or
+ * handler: what a thread remembers of the port it named last (its
+ * address, its handler) holds while the count has not moved. */
+u64 port_gen = 1;
+
+/* The local port ui, named by thread t, or NULL.  ipc_lock held. */
+struct port *
+port_find(struct thread *t, const struct kui *ui)
+{
+	struct thread_ipc *ti = &t->ipc;
+	struct uient *e;
+
+	if (ti->pc_gen == port_gen && ti->pc_ui.head == ui->head && ti->pc_ui.stamp == ui->stamp)
+		return ti->pc_port;
+	if (!(e = ui_find(ui, K_UI_PORT)))
+		return NULL;
+	ti->pc_ui = *ui;
+	ti->pc_port = container_of(e, struct port, ent);
+	ti->pc_gen = port_gen;
+	return ti->pc_port;
+}
+
 /* The port ui if actor a owns it.  ipc_lock held. */
 struct port *
 port_of_caller(const struct kui *ui, struct actor *a, long *err)
 {
-	struct uient *e = ui_find(ui, K_UI_PORT);
-	struct port *p = e ? container_of(e, struct port, ent) : NULL;
+	struct port *p = port_find(curthread(), ui);
 
 	*err = !p ? -K_EUNKNOWN : p->owner != a ? -K_EPERM : K_OK;
 	return *err ? NULL : p;
@@ -109,6 +130,7 @@ port_destroy(struct port *p)
 	msg_fail_queued(p);
 	msg_abort_receivers(p->owner, p);
 	port_wake_room(p, true);	/* they find it gone */
+	port_gen++;
 	kfree(p);
 }
 
@@ -304,6 +326,7 @@ nc_portMigrate(long port, long aid)
 			list_del(&p->alink);
 			list_add_tail(&b->ipc.ports, &p->alink);
 			p->owner = b;
+			port_gen++;
 		}
 	}
 	spin_unlock(&ipc_lock);
@@ -329,6 +352,7 @@ nc_portHandler(long port, long fn, long arg)
 	if ((p = port_of_caller(&ui, a, &err)) != NULL) {
 		p->handler = (kport_handler_t)fn;
 		p->harg = (void *)arg;
+		port_gen++;
 	}
 	spin_unlock(&ipc_lock);
 	return err;

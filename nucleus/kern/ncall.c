@@ -15,6 +15,7 @@
 #include <kern/ncall.h>
 #include <vm/vm.h>
 #include <vm/pmem.h>
+#include <ipc/ipc.h>
 #include <motet/nucleus.h>
 #include <motet/callnum.h>
 
@@ -81,17 +82,24 @@ ncall_dispatch(long n, long a1, long a2, long a3, long a4, long a5)
 	return table[n](a1, a2, a3, a4, a5);
 }
 
-/* The entry of supervisor actors: a plain call on the caller's stack. */
+/* The entry of supervisor actors: a plain call on the caller's stack.
+ * An ipcCall goes to lightweight RPC first (lrpc_direct), which comes
+ * back here to ncall_slow if the call is not for it. */
 long
 ncall_direct(long n, long a1, long a2, long a3, long a4, long a5)
 {
+	if (n == NC_ipcCall)
+		return lrpc_direct(a1, a2, a3, a4);
+	return ncall_slow(n, a1, a2, a3, a4, a5);
+}
+
+long
+ncall_slow(long n, long a1, long a2, long a3, long a4, long a5)
+{
 	long r = ncall_dispatch(n, a1, a2, a3, a4, a5);
 
-	if (!mycpu_irq_depth() && !curthread()->acting) {
-		if (READ_ONCE(mycpu()->need_resched))
-			schedule();
-		thread_boundary();
-	}
+	if (!mycpu_irq_depth())
+		ncall_direct_exit(curthread());
 	return r;
 }
 

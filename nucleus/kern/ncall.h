@@ -15,6 +15,7 @@ struct actor;
 
 long ncall_dispatch(long n, long a1, long a2, long a3, long a4, long a5);
 long ncall_direct(long n, long a1, long a2, long a3, long a4, long a5);
+long ncall_slow(long n, long a1, long a2, long a3, long a4, long a5);
 struct actor *caller_actor(void);	/* the actor a call is made for */
 u64 ncall_count(void);
 

@@ -93,6 +93,19 @@ thread_boundary(void)
 		thread_boundary_slow();
 }
 
+/* The end of a supervisor actor's nucleus call (not at interrupt level):
+ * a pending reschedule, then the boundary; not while t acts for another
+ * actor (a handler's calls return into the handler). */
+static inline void
+ncall_direct_exit(struct thread *t)
+{
+	if (!t->acting) {
+		if (READ_ONCE(mycpu()->need_resched))
+			schedule();
+		thread_boundary();
+	}
+}
+
 void ap_main(int cpu_index);
 
 #endif

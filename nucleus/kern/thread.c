@@ -102,6 +102,7 @@ void
 thread_free(struct thread *t)
 {
 	kstack_free(t->kstack_top);
+	lrpc_thread_gone(t);
 	if (t->actor)
 		actor_put(t->actor);
 	kfree(t);

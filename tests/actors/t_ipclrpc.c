@@ -12,9 +12,28 @@
  */
 #include "tipc.h"
 
-enum { H_ECHO = 1, H_FAIL, H_SELF };
+enum { H_ECHO = 1, H_FAIL, H_SELF, H_SWAP, H_DROP };
 
 static unsigned char out[8192], in[8192];
+static struct kui sport;		/* the server's port */
+
+static long handler(void *arg, const struct kmsg *req, struct kmsg *rep);
+
+/* The second handler (H_SWAP puts it in place): says 2 in annex word 0;
+ * H_SWAP puts the first back, H_DROP takes the handler away. */
+static long
+handler2(void *arg, const struct kmsg *req, struct kmsg *rep)
+{
+	(void)arg;
+	rep->bodysize = 0;
+	rep->annex[0] = 2;
+	rep->annex[1] = req->annex[1] + 2;
+	if (req->annex[0] == H_SWAP)
+		return portHandler(&sport, handler, NULL);
+	if (req->annex[0] == H_DROP)
+		return portHandler(&sport, NULL, NULL);
+	return K_OK;
+}
 
 /* The handler: runs on the caller's thread, acting for the server. */
 static long
@@ -39,6 +58,9 @@ handler(void *arg, const struct kmsg *req, struct kmsg *rep)
 		rep->annex[1] = (unsigned long)actorSelf();
 		rep->bodysize = 0;
 		return K_OK;
+	case H_SWAP:		/* the handler's own actor changes it */
+		rep->bodysize = 0;
+		return portHandler(&sport, handler2, NULL);
 	default:
 		return -K_EINVAL;
 	}
@@ -51,7 +73,7 @@ server(const char *to)
 	struct kui test, port;
 
 	if (ui_parse(to, &test) < 0 || portCreate(NULL, &port) < 0 ||
-	    portHandler(&port, handler, NULL) < 0)
+	    (sport = port, portHandler(&port, handler, NULL)) < 0)
 		return 1;
 	send_words(&test, OP_HELLO, port.head, port.stamp, 0);
 	for (;;)
@@ -155,6 +177,26 @@ run(void)
 	m = (struct kmsg){ .body = out, .bodysize = 64, .annex = { H_ECHO } };
 	r = (struct kmsg){ .body = NUCLEUS_PTR, .bodysize = 64 };
 	CHECK_EQ(ipcCall(&m, &to, &r, 2 * SEC), -K_EFAULT);
+
+	/* the handler changes: every call after it finds the one in place,
+	 * and none once it is gone (the call then waits on the port's queue
+	 * for a receive that never comes) */
+	m = (struct kmsg){ 0 };
+	r = (struct kmsg){ 0 };
+	for (int i = 0; i < 3; i++) {
+		CHECK_EQ(lcall(&port, &m, &r, H_ECHO, 10), K_OK);
+		CHECK_EQ(r.annex[1], 11);
+		CHECK_EQ(lcall(&port, &m, &r, H_SWAP, 0), K_OK);
+		CHECK_EQ(lcall(&port, &m, &r, H_ECHO, 10), K_OK);
+		CHECK_EQ(r.annex[0], 2);
+		CHECK_EQ(r.annex[1], 12);
+		CHECK_EQ(lcall(&port, &m, &r, H_SWAP, 0), K_OK);
+	}
+	CHECK_EQ(lcall(&port, &m, &r, H_SWAP, 0), K_OK);
+	CHECK_EQ(lcall(&port, &m, &r, H_DROP, 0), K_OK);
+	to = to_port(&port);
+	m.annex[0] = H_ECHO;
+	CHECK_EQ(ipcCall(&m, &to, &r, 50 * MS), -K_ETIMEOUT);
 
 	/* the server ends: its port goes with it */
 	actorDelete(aid);

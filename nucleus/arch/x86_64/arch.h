@@ -130,6 +130,25 @@ extern u64 vectors[256];
 long copy_in_raw(void *dst, u64 usrc, size_t n);
 long copy_out_raw(u64 udst, const void *src, size_t n);
 
+/* The same, inline, for nq 8-byte words (a fixed-size struct). */
+static inline long
+copy_words(void *dst, const void *src, size_t nq)
+{
+	long err = 0;
+
+	__asm__ volatile("1:	rep movsq\n"
+			 "2:\n"
+			 "	.pushsection .text.fixup, \"ax\"\n"
+			 "3:	movq $-2, %0\n"
+			 "	jmp 2b\n"
+			 "	.popsection\n"
+			 "	.pushsection .fixup_table, \"a\"\n"
+			 "	.quad 1b, 3b\n"
+			 "	.popsection"
+			 : "+r"(err), "+D"(dst), "+S"(src), "+c"(nq) : : "memory");
+	return err;
+}
+
 
 
 /* late additions: paging.c */
