@@ -77,12 +77,16 @@ ipc_cont(struct thread *t, int kind, long umsg, const struct kmsg *km)
 		cont_set(t, kind, umsg, km);
 }
 
-/* n bytes at user address src, or false. */
+_Static_assert(sizeof(struct kaddr) % 8 == 0 && sizeof(struct kmsg) % 8 == 0 &&
+	       sizeof(struct kui) % 8 == 0 && KMSG_IN % 8 == 0 && KMSG_OUT % 8 == 0,
+	       "the fast path copies whole words");
+
+/* n bytes (whole words) at user address src, or false. */
 static inline bool
 uget(void *dst, long src, size_t n)
 {
 	return (u64)src >= USER_BASE && (u64)src < USER_END - n &&
-	       copy_in_raw(dst, (u64)src, n) == 0;
+	       copy_words(dst, (void *)src, n / 8) == 0;
 }
 
 /* Wins the wake-up of t, asleep on processor c where it may run. */
@@ -119,7 +123,7 @@ put_annex(struct thread *t, struct msg *m, long umsg, u64 token)
 	m->k.flags = token ? K_MSG_CALL : 0;
 	t->vm_reserve = m->k.protid == K_PROTID_NUCLEUS;	/* a mapper call */
 	if ((u64)umsg < USER_BASE || (u64)umsg >= USER_END - sizeof(m->k) ||
-	    copy_out_raw((u64)umsg + KMSG_OUT, &m->k.bodysize, sizeof(m->k) - KMSG_OUT) < 0)
+	    copy_words((void *)(umsg + KMSG_OUT), &m->k.bodysize, (sizeof(m->k) - KMSG_OUT) / 8) < 0)
 		return -K_EFAULT;
 	return K_OK;
 }

@@ -112,7 +112,9 @@ super_range(u64 p, u64 n)
  * thread's last answer while no port has gone or changed (port_gen),
  * else looked up.  *fn NULL: no local port with a handler.  The thread
  * keeps a reference on the owner it remembers, so that the one here is
- * taken on a live struct.
+ * taken on a live struct.  That reference keeps the owner's memory (the
+ * handler's code) until the call is over, even if the owner ends
+ * meanwhile: a supervisor actor's memory goes with its last reference.
  */
 static void
 handler_of(struct thread *t, const struct kui *ui, kport_handler_t *fn, void **arg,
@@ -124,10 +126,10 @@ handler_of(struct thread *t, const struct kui *ui, kport_handler_t *fn, void **a
 
 	if (likely(ti->lc_gen == READ_ONCE(port_gen) && ti->lc_ui.head == ui->head &&
 		   ti->lc_ui.stamp == ui->stamp)) {
-		if ((*fn = ti->lc_fn) != NULL) {
-			*arg = ti->lc_arg;
-			actor_get(*owner = ti->lc_owner);
-		}
+		if (!(*fn = ti->lc_fn))
+			return;
+		*arg = ti->lc_arg;
+		actor_get(*owner = ti->lc_owner);
 		return;
 	}
 	spin_lock(&ipc_lock);

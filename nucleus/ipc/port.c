@@ -326,6 +326,8 @@ nc_portMigrate(long port, long aid)
 			list_del(&p->alink);
 			list_add_tail(&b->ipc.ports, &p->alink);
 			p->owner = b;
+			p->handler = NULL;	/* code of the old owner */
+			p->harg = NULL;
 			port_gen++;
 		}
 	}

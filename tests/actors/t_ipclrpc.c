@@ -12,7 +12,7 @@
  */
 #include "tipc.h"
 
-enum { H_ECHO = 1, H_FAIL, H_SELF, H_SWAP, H_DROP };
+enum { H_ECHO = 1, H_FAIL, H_SELF, H_SWAP, H_DROP, H_SLEEP };
 
 static unsigned char out[8192], in[8192];
 static struct kui sport;		/* the server's port */
@@ -58,6 +58,11 @@ handler(void *arg, const struct kmsg *req, struct kmsg *rep)
 		rep->annex[1] = (unsigned long)actorSelf();
 		rep->bodysize = 0;
 		return K_OK;
+	case H_SLEEP:		/* long enough for the test to delete us */
+		threadSleep(300 * MS);
+		rep->annex[1] = 77;
+		rep->bodysize = 0;
+		return K_OK;
 	case H_SWAP:		/* the handler's own actor changes it */
 		rep->bodysize = 0;
 		return portHandler(&sport, handler2, NULL);
@@ -90,30 +95,40 @@ lcall(const struct kui *port, struct kmsg *m, struct kmsg *r, unsigned long op, 
 	return ipcCall(m, &to, r, 2 * SEC);
 }
 
+/* Starts a server that tells its port to `me`; its aid, or <= 0. */
+static long
+start_server(const struct kui *me, struct kui *port)
+{
+	char arg[64], args[80];
+	struct kmsg m;
+	long aid;
+
+	ui_fmt(arg, sizeof(arg), me);
+	ksnprintf(args, sizeof(args), "server %s", arg);
+	aid = actorStart("t_ipclrpc", K_ACTOR_SUPER, args);
+	CHECK(aid > 0, "actorStart: %s", kerrName(aid));
+	if (aid <= 0)
+		return aid;
+	CHECK_EQ(recv_msg(&m, me, 5 * SEC), K_OK);
+	CHECK_EQ(m.annex[0], OP_HELLO);
+	*port = ui_at(&m.annex[1]);
+	return aid;
+}
+
 static void
 run(void)
 {
+	static struct bg b;
 	struct kui me, port, self, srv;
 	struct kmsg m = { 0 }, r = { 0 };
 	struct kaddr to;
-	char arg[64];
 	long aid, err;
 
 	ktest_begin("ipclrpc");
 	portCreate(NULL, &me);
 	actorUi(0, &self);
-	ui_fmt(arg, sizeof(arg), &me);
-	{
-		char args[80];
-		ksnprintf(args, sizeof(args), "server %s", arg);
-		aid = actorStart("t_ipclrpc", K_ACTOR_SUPER, args);
-	}
-	CHECK(aid > 0, "actorStart: %s", kerrName(aid));
-	if (aid <= 0)
+	if ((aid = start_server(&me, &port)) <= 0)
 		return;
-	CHECK_EQ(recv_msg(&m, &me, 5 * SEC), K_OK);
-	CHECK_EQ(m.annex[0], OP_HELLO);
-	port = ui_at(&m.annex[1]);
 	actorUi(aid, &srv);
 
 	/* annex only: the reply, its stamps, what the handler saw */
@@ -198,9 +213,37 @@ run(void)
 	m.annex[0] = H_ECHO;
 	CHECK_EQ(ipcCall(&m, &to, &r, 50 * MS), -K_ETIMEOUT);
 
-	/* the server ends: its port goes with it */
 	actorDelete(aid);
 	CHECK(actorWait(aid, 5 * SEC) != -K_ETIMEOUT, "the server did not end");
+
+	/* a server that ends while its handler runs on our thread: the
+	 * handler (its code in the server's memory) finishes, the call
+	 * returns its reply, and the port is gone after it */
+	if ((aid = start_server(&me, &port)) <= 0)
+		return;
+	CHECK_EQ(lcall(&port, &m, &r, H_ECHO, 5), K_OK);
+	if (__kstart->mode == K_ACTOR_SUPER) {
+		/* a port of ours with our handler, migrated to the server:
+		 * the handler stays behind (it is our code), calls queue */
+		struct kui mine;
+		CHECK_EQ(portCreate(NULL, &mine), K_OK);
+		CHECK_EQ(portHandler(&mine, handler, NULL), K_OK);
+		CHECK_EQ(lcall(&mine, &m, &r, H_SELF, 0), K_OK);
+		CHECK_EQ(r.annex[1], actorSelf());
+		CHECK_EQ(portMigrate(&mine, aid), K_OK);
+		to = to_port(&mine);
+		CHECK_EQ(ipcCall(&m, &to, &r, 50 * MS), -K_ETIMEOUT);
+	} else {
+		CHECK_EQ(portHandler(&me, handler, NULL), -K_EPERM);
+	}
+	bg_start(&b, 0, &port, H_SLEEP, 5 * SEC);
+	threadSleep(100 * MS);
+	actorDelete(aid);
+	CHECK(actorWait(aid, 5 * SEC) != -K_ETIMEOUT, "the server did not end");
+	CHECK_EQ(bg_wait(&b, 5 * SEC), K_OK);
+	CHECK_EQ(b.m.annex[1], 77);
+	CHECK_EQ(b.dt >= 300 * MS, 1);
+	to = to_port(&port);
 	m = (struct kmsg){ .annex = { H_ECHO } };
 	r = (struct kmsg){ 0 };
 	CHECK_EQ(ipcCall(&m, &to, &r, 2 * SEC), -K_EUNKNOWN);
