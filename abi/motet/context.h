@@ -20,6 +20,15 @@ struct kcontext {
 };
 
 _Static_assert(sizeof(struct kcontext) == 22 * 8, "kcontext layout");
+
+/*
+ * A syscall trap sent as a call to the actor's trap port (trapPort): the
+ * annex of the request.  The reply's annex word 0 becomes rax.
+ */
+struct ktrapmsg {
+	uint64_t tid;		/* the trapping thread */
+	uint64_t rax, rdi, rsi, rdx, r10, r8, r9;
+};
 #endif
 
 #define KCTX_RAX	(14 * 8)
@@ -28,6 +37,10 @@ _Static_assert(sizeof(struct kcontext) == 22 * 8, "kcontext layout");
 #define KCTX_CS		(18 * 8)
 #define KCTX_RSP	(20 * 8)
 #define KCTX_SIZE	(22 * 8)
+
+/* threadContext operations. */
+#define K_CTX_GET	0
+#define K_CTX_SET	1
 
 /* Trap numbers for trapConnect. */
 #define K_TRAP_SYSCALL	0x100	/* the syscall instruction */

@@ -19,6 +19,7 @@
 
 struct actor;
 struct thread;
+struct kcontext;
 
 extern struct spinlock ipc_lock;
 extern u32 ipc_site;			/* this site's number, from 1 */
@@ -89,6 +90,7 @@ struct actor_ipc {
 	struct kui ui;
 	u64 protid;
 	bool gone;			/* ended: no new ports or groups */
+	struct kui trap_port;		/* its syscalls go there (trapPort) */
 	struct list ports;		/* struct port.alink */
 	struct list enabled;		/* struct port.elink, higher prio first */
 	struct list receivers;		/* struct thread_ipc.rx_link: waiting */
@@ -175,6 +177,8 @@ void lrpc_thread_gone(struct thread *t);
 void call_complete(struct thread *t, long result);
 void ipc_kcall_init(void);
 long ipc_kcall(const struct kui *port, const struct kmsg *req, struct kmsg *rep, long timeout);
+void ipc_set_trap_port(struct actor *a, const struct kui *port);
+void ipc_trap_call(struct thread *t, struct kcontext *ctx);
 void msg_fail_queued(struct port *p);
 void msg_abort_receivers(struct actor *a, struct port *p);
 void msg_fail_pending(struct actor *a);

@@ -2,14 +2,17 @@
 /*
  * The nucleus as a sender: calls from nucleus memory (the VM to mappers),
  * stamped with the nucleus's own actor UI and K_PROTID_NUCLEUS, through
- * the same call path as ipcCall (msg.c).
- * Entry points: ipc_kcall_init, ipc_kcall.
+ * the same call path as ipcCall (msg.c); and trap messages, the syscalls
+ * of an actor given a trap port (trapPort) sent as calls in its name.
+ * Entry points: ipc_kcall_init, ipc_kcall, ipc_set_trap_port,
+ * ipc_trap_call.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
 #include <kern/percpu.h>
 #include <kern/thread.h>
 #include <kern/actor.h>
+#include <kern/handler.h>
 #include <ipc/ipc.h>
 
 /* The nucleus as a sender: its own actor UI, protection id K_PROTID_NUCLEUS. */
@@ -23,16 +26,17 @@ ipc_kcall_init(void)
 }
 
 /*
- * A call from the nucleus itself (the VM to a mapper), from and to nucleus
- * memory: req's annex and body (bodysize bytes) go to port `pui`; the
- * reply's annex, stamps and size come back in *rep, its body into
- * rep->body (rep->bodysize bytes at most; K_MSG_CUT if more was sent).
- * The thread may be in the middle of a call of its own (a fault while
- * copying a message): that call's staged request and reply are kept.
- * Ports with a handler are not served this way (-K_ENOSYS).
+ * A call from nucleus memory in the name of `from` (stamped with its UI
+ * and protection id): req's annex and body (bodysize bytes) go to port
+ * `pui`; the reply's annex, stamps and size come back in *rep, its body
+ * into rep->body (rep->bodysize bytes at most; K_MSG_CUT if more was
+ * sent).  The thread may be in the middle of a call of its own (a fault
+ * while copying a message): that call's staged request and reply are
+ * kept.  Ports with a handler are not served this way (-K_ENOSYS).
  */
-long
-ipc_kcall(const struct kui *pui, const struct kmsg *req, struct kmsg *rep, long timeout)
+static long
+kcall_as(struct actor *from, const struct kui *pui, const struct kmsg *req, struct kmsg *rep,
+	 long timeout)
 {
 	struct thread *t = curthread(), *r;
 	struct thread_ipc *ti = &t->ipc;
@@ -50,7 +54,7 @@ ipc_kcall(const struct kui *pui, const struct kmsg *req, struct kmsg *rep, long 
 	ti->call.k.src = (struct kui){ 0, 0 };
 	if ((err = body_stage(&ti->call, req->body, false, false)) < 0)
 		goto out;
-	switch ((err = post_call(t, &nucleus_sender, &to, timeout, deadline, &p, &site, &r))) {
+	switch ((err = post_call(t, from, &to, timeout, deadline, &p, &site, &r))) {
 	case POST_DONE:
 		if ((err = end_call(t, block(t, time_left(timeout, deadline), r))) != K_OK)
 			break;
@@ -72,4 +76,52 @@ out:
 	ti->call = call;
 	ti->reply = reply;
 	return err;
+}
+
+/* A call from the nucleus itself (the VM to a mapper). */
+long
+ipc_kcall(const struct kui *pui, const struct kmsg *req, struct kmsg *rep, long timeout)
+{
+	return kcall_as(&nucleus_sender, pui, req, rep, timeout);
+}
+
+/* Actor a's syscalls go to `port` from now on; NULL: to the nucleus. */
+void
+ipc_set_trap_port(struct actor *a, const struct kui *port)
+{
+	spin_lock(&ipc_lock);
+	a->ipc.trap_port = port ? *port : (struct kui){ 0, 0 };
+	if (port)
+		__atomic_fetch_or(&a->trap_mask, TRAP_ROUTED, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_and(&a->trap_mask, ~TRAP_ROUTED, __ATOMIC_SEQ_CST);
+	spin_unlock(&ipc_lock);
+}
+
+/*
+ * The syscall trap of thread t (its registers in ctx) as a call to its
+ * actor's trap port, in the actor's name: the registers in the annex
+ * (struct ktrapmsg), rax from the reply's annex word 0, or the error of
+ * the call (-K_EUNKNOWN: no such port, ...).  While the thread waits, the
+ * server may read and change its context (threadContext).
+ */
+void
+ipc_trap_call(struct thread *t, struct kcontext *ctx)
+{
+	struct kmsg req = { 0 }, rep = { 0 };
+	struct ktrapmsg *tm = (struct ktrapmsg *)req.annex;
+	struct kui port;
+	long err;
+
+	K_ANNEX_CHECK(struct ktrapmsg);
+	spin_lock(&ipc_lock);
+	port = t->actor->ipc.trap_port;
+	spin_unlock(&ipc_lock);
+	*tm = (struct ktrapmsg){ .tid = (u64)t->tid, .rax = ctx->rax, .rdi = ctx->rdi,
+				 .rsi = ctx->rsi, .rdx = ctx->rdx, .r10 = ctx->r10,
+				 .r8 = ctx->r8, .r9 = ctx->r9 };
+	WRITE_ONCE(t->trap_wait, true);
+	err = kcall_as(t->actor, &port, &req, &rep, K_NOTIMEOUT);
+	WRITE_ONCE(t->trap_wait, false);
+	ctx->rax = err < 0 ? (u64)err : rep.annex[0];
 }

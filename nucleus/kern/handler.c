@@ -17,6 +17,7 @@
 #include <kern/thread.h>
 #include <kern/actor.h>
 #include <kern/handler.h>
+#include <ipc/ipc.h>
 #include "x86.h"
 
 #define MAX_CONNS	256
@@ -150,7 +151,7 @@ connect_target(int kind, struct actor *owner, long aid, long trapno, u64 fn, u64
 			target->has_exc = true;
 			r = K_OK;
 		} else if (kind == C_TRAP && !(target->trap_mask & trap_bit(trapno))) {
-			target->trap_mask |= trap_bit(trapno);
+			__atomic_fetch_or(&target->trap_mask, trap_bit(trapno), __ATOMIC_SEQ_CST);
 			r = K_OK;
 		}
 	}
@@ -159,7 +160,7 @@ connect_target(int kind, struct actor *owner, long aid, long trapno, u64 fn, u64
 		if (kind == C_EXC)
 			target->has_exc = false;
 		else
-			target->trap_mask &= ~trap_bit(trapno);
+			__atomic_fetch_and(&target->trap_mask, ~trap_bit(trapno), __ATOMIC_SEQ_CST);
 	}
 	spin_unlock(&hlock);
 	if (r < 0)
@@ -198,7 +199,7 @@ remove_slot(int slot)
 			if (c->kind == C_EXC)
 				t->has_exc = false;
 			else
-				t->trap_mask &= ~trap_bit(c->num);
+				__atomic_fetch_and(&t->trap_mask, ~trap_bit(c->num), __ATOMIC_SEQ_CST);
 		}
 		spin_unlock(&actor_table_lock);
 	}
@@ -299,7 +300,7 @@ call_target(struct thread *t, int kind, int num, struct kcontext *ctx)
 		ctx->cs = SEL_UCODE;
 		ctx->ss = SEL_UDATA;
 	}
-	ctx->rflags = (ctx->rflags & 0xcd5) | RFLAGS_IF | 2;
+	ctx->rflags = (ctx->rflags & RFLAGS_USER) | RFLAGS_IF | 2;
 	return r;
 }
 
@@ -314,7 +315,13 @@ handler_exception(struct thread *t, struct kcontext *ctx)
 int
 handler_trap(struct thread *t, int trapno, struct kcontext *ctx)
 {
-	if (likely(!(READ_ONCE(t->actor->trap_mask) & trap_bit(trapno))))
+	u32 mask = READ_ONCE(t->actor->trap_mask);
+
+	if (trapno == K_TRAP_SYSCALL && (mask & TRAP_ROUTED)) {
+		ipc_trap_call(t, ctx);		/* a message to the trap port */
+		return K_TRAP_DONE;
+	}
+	if (likely(!(mask & trap_bit(trapno))))
 		return K_TRAP_PASS;
 	return call_target(t, C_TRAP, trapno, ctx) == K_TRAP_DONE ? K_TRAP_DONE : K_TRAP_PASS;
 }

@@ -22,6 +22,10 @@ long handler_connect_trap(struct actor *owner, long aid, long trapno, u64 fn, u6
 long handler_disconnect(struct actor *owner, long hid);
 void handler_actor_gone(struct actor *a);	/* owner or target ended */
 
+/* In actor.trap_mask beside the connected traps' bits: the actor's
+ * syscalls go as messages to its trap port (trapPort, ipc/kcall.c). */
+#define TRAP_ROUTED	(1U << 31)
+
 void handler_interrupt(int irq);		/* interrupt context */
 int handler_exception(struct thread *t, struct kcontext *ctx);	/* K_EXC_* */
 int handler_trap(struct thread *t, int trapno, struct kcontext *ctx);	/* K_TRAP_* */

@@ -4,7 +4,7 @@
  * then act.  A thread may control threads of its own actor; an actor may
  * control the actors it started; supervisor and trusted actors may
  * control any.
- * Entry points: nc_actor*, nc_thread*.
+ * Entry points: nc_actor*, nc_thread*, nc_trapPort.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -14,7 +14,9 @@
 #include <kern/boot.h>
 #include <kern/ncall.h>
 #include <vm/vm.h>
+#include <ipc/ipc.h>
 #include <motet/nucleus.h>
+#include "x86.h"
 
 static bool
 may_control(struct actor *caller, struct actor *target)
@@ -241,4 +243,131 @@ nc_threadStat(long tid, long out)
 	long r = with_thread(tid, do_stat, (long)&st);
 
 	return r < 0 ? r : copyout((uaddr_t)out, &st, sizeof(st));
+}
+
+/*
+ * What a subsystem server (a process manager) needs to run another actor's
+ * threads: their syscalls as messages (trapPort), new threads from a full
+ * context (threadCreateCtx), and the context of a thread stopped in a trap
+ * message or suspended (threadContext).  Only user actors: supervisor
+ * actors never trap.
+ */
+
+/* A user actor the caller controls, referenced; or NULL with *err. */
+static struct actor *
+controlled_user(long aid, long *err)
+{
+	struct actor *caller = caller_actor(), *a = actor_get_by_id(aid ? aid : caller->aid);
+
+	*err = !a ? -K_EUNKNOWN : !may_control(caller, a) ? -K_EPERM :
+	       a->mode != K_ACTOR_USER ? -K_EINVAL : K_OK;
+	if (a && *err) {
+		actor_put(a);
+		a = NULL;
+	}
+	return a;
+}
+
+long
+nc_trapPort(long aid, long uport)
+{
+	struct kui port;
+	struct actor *a;
+	long err;
+
+	if (uport && copyin(&port, (uaddr_t)uport, sizeof(port)) < 0)
+		return -K_EFAULT;
+	if (uport && !ui_valid(&port, K_UI_PORT))
+		return -K_EINVAL;
+	if (!(a = controlled_user(aid, &err)))
+		return err;
+	ipc_set_trap_port(a, uport ? &port : NULL);
+	actor_put(a);
+	return K_OK;
+}
+
+/* A user context the nucleus can return to: code in the user half,
+ * a stack pointer in it or at its end. */
+static bool
+user_ctx_ok(const struct kcontext *k)
+{
+	return k->rip >= USER_BASE && k->rip < USER_END && k->rsp <= USER_END;
+}
+
+long
+nc_threadCreateCtx(long aid, long uctx, long prio)
+{
+	struct kcontext k;
+	struct actor *a;
+	long err, tid;
+
+	if (copyin(&k, (uaddr_t)uctx, sizeof(k)) < 0)
+		return -K_EFAULT;
+	if (!user_ctx_ok(&k) || !prio_valid(prio))
+		return -K_EINVAL;
+	if (!(a = controlled_user(aid, &err)))
+		return err;
+	err = thread_start_ctx(a, &k, prio ? prio : curthread()->prio, &tid);
+	actor_put(a);
+	return err < 0 ? err : tid;
+}
+
+/* The saved user context of t, stopped where it cannot change it: in a
+ * trap message, or suspended at its boundary. */
+static struct kcontext *
+stopped_ctx(struct thread *t)
+{
+	if (t->actor->mode != K_ACTOR_USER || t == curthread() ||
+	    !(READ_ONCE(t->trap_wait) || READ_ONCE(t->state) == K_TS_SUSPENDED))
+		return NULL;
+	return (struct kcontext *)(t->kstack_top - sizeof(struct kcontext));
+}
+
+static long
+do_get_ctx(struct thread *t, long out)
+{
+	struct kcontext *k = stopped_ctx(t);
+
+	if (!k)
+		return -K_ESTATE;
+	*(struct kcontext *)out = *k;
+	return K_OK;
+}
+
+/* The nucleus's part stays: how the thread entered (vector, error) and
+ * its privilege and interrupt state. */
+static long
+do_set_ctx(struct thread *t, long in)
+{
+	struct kcontext *k = stopped_ctx(t), n = *(struct kcontext *)in;
+
+	if (!k)
+		return -K_ESTATE;
+	n.vector = k->vector;
+	n.error = k->error;
+	n.cs = k->cs;
+	n.ss = k->ss;
+	n.rflags = (n.rflags & RFLAGS_USER) | RFLAGS_IF | 2;
+	*k = n;
+	return K_OK;
+}
+
+long
+nc_threadContext(long tid, long op, long uctx)
+{
+	struct kcontext k;
+	long r;
+
+	if (op == K_CTX_GET) {
+		if ((r = with_thread(tid, do_get_ctx, (long)&k)) < 0)
+			return r;
+		return copyout((uaddr_t)uctx, &k, sizeof(k));
+	}
+	if (op != K_CTX_SET)
+		return -K_EINVAL;
+	if (copyin(&k, (uaddr_t)uctx, sizeof(k)) < 0)
+		return -K_EFAULT;
+	if (!user_ctx_ok(&k))
+		return -K_EINVAL;
+	return with_thread(tid, do_set_ctx, (long)&k);
 }

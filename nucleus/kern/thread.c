@@ -155,6 +155,17 @@ thread_create_kernel(const char *name, void (*fn)(void *), void *arg, long prio)
 long
 thread_start_actor(struct actor *a, u64 entry, u64 stack, u64 arg, long prio, long *tidp)
 {
+	struct kcontext init = { .rip = entry, .rsp = stack, .rdi = arg };
+
+	return thread_start_ctx(a, &init, prio, tidp);
+}
+
+/* A new thread of a, starting from the registers in `init` (privilege
+ * and interrupt state the nucleus's: cs, ss, rflags as a handler may
+ * leave them). */
+long
+thread_start_ctx(struct actor *a, const struct kcontext *init, long prio, long *tidp)
+{
 	struct thread *t = thread_alloc(a, a->name, prio);
 	struct kcontext *ctx;
 	bool user = a->mode == K_ACTOR_USER;
@@ -162,11 +173,9 @@ thread_start_actor(struct actor *a, u64 entry, u64 stack, u64 arg, long prio, lo
 	if (!t)
 		return -K_ENOMEM;
 	ctx = (struct kcontext *)(t->kstack_top - sizeof(*ctx));
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->rip = entry;
-	ctx->rsp = stack;
-	ctx->rdi = arg;
-	ctx->rflags = RFLAGS_IF | 2;
+	*ctx = *init;
+	ctx->vector = ctx->error = 0;
+	ctx->rflags = (init->rflags & RFLAGS_USER) | RFLAGS_IF | 2;
 	ctx->cs = user ? SEL_UCODE : SEL_KCODE;
 	ctx->ss = user ? SEL_UDATA : SEL_KDATA;
 	switch_frame(t, (u64)ctx, thread_trampoline, 0, 0);

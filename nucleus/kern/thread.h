@@ -59,6 +59,7 @@ struct thread {
 	/* control: suspend count and deletion, acted on at the actor boundary */
 	volatile int suspend;
 	volatile bool killed;
+	volatile bool trap_wait;	/* in a trap message: threadContext may act */
 	struct waitq suspendq;
 	struct list actor_link;		/* under actor->lock */
 
@@ -80,6 +81,7 @@ struct thread *thread_lookup(long tid);		/* with thread_lock held */
 long thread_count(void);
 struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg, long prio);
 long thread_start_actor(struct actor *a, u64 entry, u64 stack, u64 arg, long prio, long *tidp);
+long thread_start_ctx(struct actor *a, const struct kcontext *init, long prio, long *tidp);
 _Noreturn void thread_exit(void);
 void thread_kill(struct thread *t);		/* with thread_lock held */
 long thread_suspend(struct thread *t);

@@ -48,6 +48,7 @@ static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 static inline void invlpg(u64 va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory"); }
 static inline u64 read_rbp(void) { u64 v; __asm__ volatile("mov %%rbp, %0" : "=r"(v)); return v; }
 #define RFLAGS_IF	(1UL << 9)
+#define RFLAGS_USER	0xcd5UL		/* what actor code may set: CF PF AF ZF SF TF DF OF */
 #define RFLAGS_IOPL	(3UL << 12)
 
 #endif

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+/*
+ * t_trap: trap messages and thread contexts, the nucleus's side of a
+ * UNIX process manager.  The test starts itself as a user actor "child"
+ * and routes the child's syscalls to a port of its own (trapPort); the
+ * child makes raw syscalls with numbers the nucleus does not know, which
+ * the test answers as a server would.  Checked: the registers in the
+ * message (tid, rax, the six argument registers) and its stamp (the
+ * child's actor UI); rax from the reply; reading the waiting thread's
+ * context (rip, rcx as syscall leaves them) and changing it (it resumes
+ * at another function, on another stack, with other registers; privilege
+ * and interrupt state kept); a second thread started from a full context
+ * (threadCreateCtx); a call held while the actor ends; routing undone
+ * (the syscall is a nucleus call again: -K_ENOSYS, then actorExit); and
+ * the errors of the three calls.
+ */
+#include "tipc.h"
+
+enum {
+	T_HELLO = 0x7fff0001,	/* not a nucleus call: -K_ENOSYS until routed */
+	T_ARGS, T_CTX, T_SPAWN, T_SECOND, T_FINAL,
+};
+#define CHILD_EXIT	0x42
+
+static long
+raw(long n, long a, long b, long c, long d, long e, long f)
+{
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+	long r;
+
+	__asm__ volatile("syscall" : "=a"(r) : "0"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8),
+			 "r"(r9) : "rcx", "r11", "memory");
+	return r;
+}
+
+static char stack2[8192] __attribute__((aligned(16)));
+static char stack3[8192] __attribute__((aligned(16)));
+static unsigned long verdict;		/* child: bits of what it saw right */
+
+/* The child's second thread, started by the test from a full context. */
+static __attribute__((noreturn)) void
+second(long arg)
+{
+	for (;;)
+		raw(T_SECOND, arg, 0, 0, 0, 0, 0);	/* held by the test */
+}
+
+/* Where the test moves the child's first thread (T_CTX). */
+static __attribute__((noreturn)) void
+landing(long x)
+{
+	long r;
+
+	if (x == 0x5151)
+		verdict |= 4;
+	raw(T_SPAWN, (long)second, (long)(stack3 + sizeof(stack3)), 0, 0, 0, 0);
+	raw(T_FINAL, (long)verdict, 0, 0, 0, 0, 0);
+	r = raw(T_HELLO, 0, 0, 0, 0, 0, 0);	/* routing undone by now */
+	actorExit(r == -K_ENOSYS ? CHILD_EXIT : 1);
+	for (;;)
+		;
+}
+
+/* Before it is routed: an actor may not route one it does not control
+ * (its parent), then it tells the test it is there. */
+static int
+child(const char *to, const char *parent)
+{
+	struct kui test;
+	unsigned long paid;
+
+	if (ui_parse(to, &test) < 0 || *hex_word(parent, &paid))
+		return 1;
+	send_words(&test, OP_HELLO, (unsigned long)trapPort((long)paid, &test), 0, 0);
+	while (raw(T_HELLO, 0, 0, 0, 0, 0, 0) != 1)
+		;				/* until the test routes us */
+	if (raw(T_ARGS, 11, 22, 33, 44, 55, 66) == 0x600d)
+		verdict |= 1;
+	if (raw(T_ARGS, -1, 0, 0, 0, 0, 7) == 0xbad)
+		verdict |= 2;
+	raw(T_CTX, (long)landing, (long)(stack2 + sizeof(stack2)), 0, 0, 0, 0);
+	return 1;			/* not reached: the test moved us */
+}
+
+/* The test, as the child's server. */
+
+static struct kui port;
+static long caid;
+
+static void
+reply(unsigned long token, unsigned long rax)
+{
+	struct kmsg r = { .annex = { rax } };
+
+	CHECK_EQ(ipcReply(token, &r), K_OK);
+}
+
+/* The next trap message; its annex in *tm. */
+static unsigned long
+next(struct ktrapmsg *tm, struct kmsg *m)
+{
+	long e = recv_msg(m, &port, 5 * SEC);
+
+	CHECK_EQ(e, K_OK);
+	if (e != K_OK)
+		return 0;
+	*tm = *(struct ktrapmsg *)m->annex;
+	return m->reply;
+}
+
+static void
+errors(void)
+{
+	struct kcontext k = { .rip = 0x400000, .rsp = 0x500000 };
+	struct kui self;
+
+	actorUi(0, &self);
+	CHECK_EQ(trapPort(BAD_AID, &port), -K_EUNKNOWN);
+	CHECK_EQ(trapPort(caid, NUCLEUS_PTR), -K_EFAULT);
+	CHECK_EQ(trapPort(caid, &self), -K_EINVAL);		/* an actor UI */
+	if (__kstart->mode == K_ACTOR_SUPER)
+		CHECK_EQ(trapPort(0, &port), -K_EINVAL);	/* supervisor actors never trap */
+	CHECK_EQ(threadCreateCtx(BAD_AID, &k, 0), -K_EUNKNOWN);
+	CHECK_EQ(threadCreateCtx(caid, NUCLEUS_PTR, 0), -K_EFAULT);
+	k.rip = (unsigned long)NUCLEUS_PTR;
+	CHECK_EQ(threadCreateCtx(caid, &k, 0), -K_EINVAL);
+	k.rip = 0x400000;
+	CHECK_EQ(threadCreateCtx(caid, &k, 12345678), -K_EINVAL);
+	CHECK_EQ(threadContext(threadSelf(), K_CTX_GET, &k), -K_ESTATE);
+	CHECK_EQ(threadContext(threadSelf(), 7, &k), -K_EINVAL);
+	CHECK_EQ(threadContext(BAD_AID, K_CTX_GET, &k), -K_EUNKNOWN);
+}
+
+static void
+run(void)
+{
+	struct kmsg m;
+	struct ktrapmsg tm;
+	struct kcontext k, k2;
+	struct kui cui;
+	unsigned long tok, held = 0, final = 0, ctid = 0, tid2 = 0, spawned = 0;
+	char args[80], p[40];
+	long e;
+
+	ktest_begin("trap");
+	CHECK_EQ(portCreate(NULL, &port), K_OK);
+	ui_fmt(p, sizeof(p), &port);
+	ksnprintf(args, sizeof(args), "child %s %lx", p, actorSelf());
+	caid = actorStart("t_trap", K_ACTOR_USER, args);
+	CHECK(caid > 0, "actorStart: %s", kerrName(caid));
+	if (caid <= 0)
+		return;
+	actorUi(caid, &cui);
+	CHECK_EQ(recv_msg(&m, &port, 5 * SEC), K_OK);	/* there, not routed yet */
+	CHECK_EQ(m.annex[0], OP_HELLO);
+	CHECK_EQ(m.annex[1], -K_EPERM);		/* it may not route its parent */
+	errors();
+	CHECK_EQ(trapPort(caid, &port), K_OK);
+
+	/* hello: the child spins until its syscalls come to us */
+	tok = next(&tm, &m);
+	CHECK_EQ(tm.rax, T_HELLO);
+	CHECK(uiEqual(&m.src, &cui), "the trap message is not from the child");
+	CHECK_EQ(m.flags, K_MSG_CALL);
+	ctid = tm.tid;
+	reply(tok, 1);
+
+	/* the argument registers, and rax from the reply */
+	tok = next(&tm, &m);
+	CHECK_EQ(tm.rax, T_ARGS);
+	CHECK_EQ(tm.tid, ctid);
+	CHECK(tm.rdi == 11 && tm.rsi == 22 && tm.rdx == 33 && tm.r10 == 44 && tm.r8 == 55 &&
+	      tm.r9 == 66, "registers %lu %lu %lu %lu %lu %lu", tm.rdi, tm.rsi, tm.rdx, tm.r10,
+	      tm.r8, tm.r9);
+	reply(tok, 0x600d);
+	tok = next(&tm, &m);
+	CHECK_EQ(tm.rdi, -1);
+	CHECK_EQ(tm.r9, 7);
+	reply(tok, 0xbad);
+
+	/* the context of the waiting thread: read, changed */
+	tok = next(&tm, &m);
+	CHECK_EQ(tm.rax, T_CTX);
+	CHECK_EQ(threadContext(ctid, K_CTX_GET, &k), K_OK);
+	CHECK_EQ(k.rax, T_CTX);
+	CHECK_EQ(k.rdi, tm.rdi);
+	CHECK_EQ(k.vector, K_TRAP_SYSCALL);
+	CHECK(k.rcx == k.rip && k.rip >= 0x10000 && k.rip < 0x800000000000UL,
+	      "rip %#lx rcx %#lx", k.rip, k.rcx);
+	CHECK_EQ(threadContext(ctid, K_CTX_GET, NUCLEUS_PTR), -K_EFAULT);
+	k2 = k;
+	k2.rip = (unsigned long)NUCLEUS_PTR;
+	CHECK_EQ(threadContext(ctid, K_CTX_SET, &k2), -K_EINVAL);
+	k2 = k;
+	k2.rip = tm.rdi;			/* landing */
+	k2.rsp = tm.rsi - 8;			/* as after a call */
+	k2.rdi = 0x5151;
+	k2.cs = 0;				/* the nucleus keeps these */
+	k2.rflags = ~0UL;
+	CHECK_EQ(threadContext(ctid, K_CTX_SET, &k2), K_OK);
+	CHECK_EQ(threadContext(ctid, K_CTX_GET, &k), K_OK);
+	CHECK_EQ(k.rip, tm.rdi);
+	CHECK_EQ(k.rdi, 0x5151);
+	CHECK_EQ(k.cs & 3, 3);
+	CHECK_EQ(k.rflags & (1UL << 9), 1UL << 9);	/* IF */
+	CHECK_EQ(k.rflags & (3UL << 12), 0);		/* IOPL 0 */
+	reply(tok, 0);
+
+	/* then: T_SPAWN from landing, T_SECOND from the new thread (held),
+	 * T_FINAL from landing; answered once both came */
+	while (!(held && final)) {
+		if (!(tok = next(&tm, &m)))
+			break;
+		if (tm.rax == T_SPAWN) {
+			k2 = (struct kcontext){ .rip = tm.rdi, .rsp = tm.rsi - 8, .rdi = 77 };
+			e = threadCreateCtx(caid, &k2, 0);
+			CHECK(e > 0, "threadCreateCtx: %s", kerrName(e));
+			spawned = (unsigned long)e;
+			reply(tok, (unsigned long)e);
+		} else if (tm.rax == T_SECOND) {
+			CHECK_EQ(tm.rdi, 77);
+			tid2 = tm.tid;
+			held = tok;
+		} else if (tm.rax == T_FINAL) {
+			CHECK_EQ(tm.tid, ctid);
+			CHECK_EQ(tm.rdi, 1 | 2 | 4);		/* what the child saw */
+			final = tok;
+		} else {
+			CHECK(0, "unexpected trap %#lx", tm.rax);
+			reply(tok, 0);
+		}
+	}
+	CHECK_EQ(tid2, spawned);
+	CHECK(tid2 != ctid, "the second thread has the first one's tid");
+	CHECK_EQ(threadContext(tid2, K_CTX_GET, &k), K_OK);	/* held: stopped */
+	CHECK_EQ(k.rax, T_SECOND);
+
+	/* routing undone: the child's next syscall is a nucleus call again */
+	CHECK_EQ(trapPort(caid, NULL), K_OK);
+	if (final)
+		reply(final, 0);
+	CHECK_EQ(actorWait(caid, 5 * SEC), CHILD_EXIT);
+	if (held) {
+		struct kmsg r = { 0 };
+		CHECK(ipcReply(held, &r) < 0, "a reply to a thread that ended was taken");
+	}
+	CHECK_EQ(threadContext(tid2, K_CTX_GET, &k), -K_EUNKNOWN);
+	portDelete(&port);
+	ktest_end();
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc > 3 && strcmp(argv[1], "child") == 0)
+		return child(argv[2], argv[3]);
+	run();
+	return 0;
+}
