@@ -16,6 +16,7 @@
 #include <kern/spinlock.h>
 #include <kern/sched.h>
 #include <motet/ipc.h>
+#include <vm/vm.h>
 
 struct actor;
 struct thread;
@@ -44,6 +45,19 @@ ui_valid(const struct kui *ui, int type)
 	return K_UI_TYPEOF(ui) == type && (K_UI_SITEOF(ui) != 0) != !!(ui->head & K_UI_BUILT);
 }
 void group_name(const struct kui *key, struct kui *name);
+
+/* A UI from or to the calling actor: K_OK or -K_EFAULT. */
+static inline long
+get_ui(long uaddr, struct kui *ui)
+{
+	return copyin(ui, (uaddr_t)uaddr, sizeof(*ui)) < 0 ? -K_EFAULT : K_OK;
+}
+
+static inline long
+put_ui(long uaddr, const struct kui *ui)
+{
+	return copyout((uaddr_t)uaddr, ui, sizeof(*ui)) < 0 ? -K_EFAULT : K_OK;
+}
 
 /* A message staged in the nucleus: the struct kmsg the receiver will get
  * (its body a nucleus copy, kmalloc'd and owned; src and protid stamped),
@@ -164,14 +178,14 @@ port_room(struct port *p)
 	if (!list_empty(&p->room) && p->queued < p->limit)
 		port_wake_room(p, false);
 }
-struct group *group_lookup(const struct kui *name);
+struct group *group_lookup(const struct kui *name);	/* group.c */
+void group_destroy(struct group *g);
 
 /* msg.c, route.c, lrpc.c: messages, where they go, lightweight RPC */
 long deliver(struct port *p, struct msg *m, struct thread **woken);
 long resolve(const struct kaddr *to, struct port **pp, u32 *site);
 long broadcast(struct msg *m, const struct kaddr *to);
 long lrpc(struct actor *a, struct port *p, struct msg *m, const struct kmsg *kr, long ureply);
-#define LRPC_SLOW	1	/* lrpc_direct: not for it, take the general path */
 long lrpc_direct(long umsg, long uto, long ureply, long timeout);
 void lrpc_thread_gone(struct thread *t);
 void call_complete(struct thread *t, long result);

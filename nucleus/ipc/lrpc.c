@@ -14,7 +14,7 @@
  * and the bodies are not copied at all: caller and handler share the
  * supervisor space, and the caller waits on its own thread while the
  * handler reads its request body and writes its reply buffer.
- * Entry points: lrpc, lrpc_direct.
+ * Entry points: lrpc, lrpc_direct, lrpc_thread_gone.
  */
 #include <kern/types.h>
 #include <kern/klib.h>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Ports and port groups: creation, deletion, migration between actors,
- * the enabled set an actor receives from, queue limits; groups named by
- * a one-way function of their key, whose members change only with the
- * key; the IPC state of actors and what happens to it when they end
- * (queued and received calls fail, receivers stop waiting).
- * Entry points: the nc_port*, nc_grp*, nc_actorSetProtId, nc_actorUi
- * decoders, ipc_actor_init, ipc_actor_gone, ipc_thread_init,
+ * Ports: creation, deletion, migration between actors, the enabled set an
+ * actor receives from, queue limits, handlers, and a thread's last port
+ * (port_find, port_gen); the IPC state of actors and what happens to it
+ * when they end (queued and received calls fail, receivers stop
+ * waiting).  Port groups are in group.c.
+ * Entry points: the nc_port*, nc_actorSetProtId, nc_actorUi decoders,
+ * ipc_actor_init, ipc_actor_gone, ipc_thread_init, port_find,
  * port_of_caller, port_dequeued, msg_fail_queued, msg_fail_pending,
  * msg_abort_receivers.
  */
@@ -20,7 +20,6 @@
 #include <vm/vm.h>
 #include <ipc/ipc.h>
 
-#define GROUP_MAX	4096		/* members of one group */
 #define PRIO_MAX	255
 
 void
@@ -44,18 +43,6 @@ ipc_thread_init(struct thread *t)
 	list_init(&t->ipc.pend_link);
 	list_init(&t->ipc.room_link);
 	list_init(&t->ipc.rx_link);
-}
-
-static long
-get_ui(long uaddr, struct kui *ui)
-{
-	return copyin(ui, (uaddr_t)uaddr, sizeof(*ui)) < 0 ? -K_EFAULT : K_OK;
-}
-
-static long
-put_ui(long uaddr, const struct kui *ui)
-{
-	return copyout((uaddr_t)uaddr, ui, sizeof(*ui)) < 0 ? -K_EFAULT : K_OK;
 }
 
 /* Bumped, under ipc_lock, whenever a port is freed or changes owner or
@@ -402,161 +389,6 @@ nc_actorUi(long aid, long out)
 	ui = a->ipc.ui;
 	actor_put(a);
 	return put_ui(out, &ui);
-}
-
-/* Port groups */
-
-static struct group *
-group_find(const struct kui *name)
-{
-	struct uient *e = ui_find(name, K_UI_GROUP);
-
-	return e ? container_of(e, struct group, ent) : NULL;
-}
-
-static void
-group_destroy(struct group *g)
-{
-	ui_remove(&g->ent);
-	list_del(&g->alink);
-	kfree(g->members);
-	kfree(g);
-}
-
-long
-nc_grpAllocate(long key, long name)
-{
-	struct actor *a = caller_actor();
-	struct kui k, n;
-	struct group *g;
-	long err = K_OK;
-
-	if (get_ui(key, &k) < 0)
-		return -K_EFAULT;
-	if (uiIsNull(&k))
-		return -K_EINVAL;
-	group_name(&k, &n);
-	if (!(g = kmalloc(sizeof(*g))))
-		return -K_ENOMEM;
-	g->ent.ui = n;
-	g->owner = a;
-	g->members = NULL;
-	g->nmembers = g->cap = 0;
-	g->next = 0;
-	spin_lock(&ipc_lock);
-	if (a->ipc.gone || group_find(&n)) {
-		err = a->ipc.gone ? -K_EABORT : -K_EEXIST;
-	} else {
-		ui_insert(&g->ent);
-		list_add_tail(&a->ipc.groups, &g->alink);
-		g = NULL;
-	}
-	spin_unlock(&ipc_lock);
-	kfree(g);
-	if (put_ui(name, &n) < 0)
-		return -K_EFAULT;
-	return err;
-}
-
-/* Decodes (key, port) and finds the group under ipc_lock (held on success). */
-static struct group *
-decode_member(long key, long port, struct kui *member, long *err)
-{
-	struct kui k, n;
-	struct group *g;
-
-	if (get_ui(key, &k) < 0 || (member && get_ui(port, member) < 0)) {
-		*err = -K_EFAULT;
-		return NULL;
-	}
-	if (member && !ui_valid(member, K_UI_PORT)) {
-		*err = -K_EINVAL;
-		return NULL;
-	}
-	group_name(&k, &n);
-	spin_lock(&ipc_lock);
-	if (!(g = group_find(&n))) {
-		spin_unlock(&ipc_lock);
-		*err = -K_EUNKNOWN;
-	}
-	return g;
-}
-
-static int
-member_index(const struct group *g, const struct kui *ui)
-{
-	for (int i = 0; i < g->nmembers; i++)
-		if (uiEqual(&g->members[i], ui))
-			return i;
-	return -1;
-}
-
-long
-nc_grpInsert(long key, long port)
-{
-	struct kui m;
-	struct group *g;
-	long err = K_OK;
-
-	if (!(g = decode_member(key, port, &m, &err)))
-		return err;
-	if (member_index(g, &m) >= 0) {
-		err = -K_EEXIST;
-	} else if (g->nmembers == g->cap) {
-		int cap = g->cap ? g->cap * 2 : 8;
-		struct kui *nm = cap > GROUP_MAX ? NULL : kmalloc(cap * sizeof(*nm));
-		if (!nm) {
-			err = cap > GROUP_MAX ? -K_ELIMIT : -K_ENOMEM;
-		} else {
-			if (g->nmembers)
-				memcpy(nm, g->members, g->nmembers * sizeof(*nm));
-			kfree(g->members);
-			g->members = nm;
-			g->cap = cap;
-		}
-	}
-	if (err == K_OK)
-		g->members[g->nmembers++] = m;
-	spin_unlock(&ipc_lock);
-	return err;
-}
-
-long
-nc_grpRemove(long key, long port)
-{
-	struct kui m;
-	struct group *g;
-	long err = K_OK;
-	int i;
-
-	if (!(g = decode_member(key, port, &m, &err)))
-		return err;
-	if ((i = member_index(g, &m)) < 0)
-		err = -K_EUNKNOWN;
-	else
-		g->members[i] = g->members[--g->nmembers];
-	spin_unlock(&ipc_lock);
-	return err;
-}
-
-long
-nc_grpFree(long key)
-{
-	struct group *g;
-	long err = K_OK;
-
-	if (!(g = decode_member(key, 0, NULL, &err)))
-		return err;
-	group_destroy(g);
-	spin_unlock(&ipc_lock);
-	return K_OK;
-}
-
-/* A found group: ipc_lock held (msg.c) */
-struct group *
-group_lookup(const struct kui *name)
-{
-	return group_find(name);
 }
 
 /* The actor ended: its ports, groups and the calls it received go. */
