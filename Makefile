@@ -29,9 +29,12 @@ LSRC := lib/crt0.S lib/start.c lib/print.c lib/sync.c lib/thread.c lib/malloc.c 
 LOBJ := $(patsubst %,$(B)/a/%.o,$(LSRC))
 ACTORS_SRC := $(wildcard tests/actors/*.c servers/demo/*.c)
 ACTORS := $(patsubst %.c,$(B)/actors/%,$(notdir $(ACTORS_SRC)))
+# The UNIX servers: one actor per folder of servers/ (all its .c files).
+SERVERS := $(filter-out demo include,$(notdir $(wildcard servers/*)))
+SERVER_BINS := $(patsubst %,$(B)/actors/%,$(SERVERS))
 
 .PHONY: all run test unit qemu-test iso debug clean deps bench-core
-all: $(B)/nucleus.bin $(ACTORS)
+all: $(B)/nucleus.bin $(ACTORS) $(SERVER_BINS)
 
 deps:
 	@tools/deps.sh
@@ -75,6 +78,16 @@ $(B)/actors/%: $(B)/a/tests/actors/%.c.o $(B)/libmotet.a
 $(B)/actors/%: $(B)/a/servers/demo/%.c.o $(B)/libmotet.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALDFLAGS) -o $@ $< $(B)/libmotet.a -lgcc
+
+$(B)/s/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ACFLAGS) -Iservers/include -c $< -o $@
+define server_rule
+$(B)/actors/$(1): $(patsubst %.c,$(B)/s/%.c.o,$(wildcard servers/$(1)/*.c)) $(B)/libmotet.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALDFLAGS) -o $$@ $$(filter %.o,$$^) $(B)/libmotet.a -lgcc
+endef
+$(foreach s,$(SERVERS),$(eval $(call server_rule,$(s))))
 
 run: deps all
 	tools/qemu.sh run boot/run.conf

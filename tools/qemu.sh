@@ -22,8 +22,11 @@ for m in $(awk '!/^[ \t]*(#|$)/ { for (i = 1; i <= NF; i++) if ($i !~ /^(user|su
 	[ -f "$B/actors/$m" ] || { echo "qemu.sh: no actor $m (build/actors/$m)" >&2; exit 1; }
 	mods+=("$B/actors/$m")
 done
-# modules that actors start themselves: MODULES="a b c"
-for m in ${MODULES:-}; do mods+=("$B/actors/$m"); done
+# modules that actors start or read themselves: MODULES="a b c" (in
+# build/actors/, else build/: a root file system archive, say)
+for m in ${MODULES:-}; do
+	if [ -f "$B/actors/$m" ]; then mods+=("$B/actors/$m"); else mods+=("$B/$m"); fi
+done
 initrd=$(IFS=,; echo "${mods[*]}"),$dir/boot.conf
 cpu=${CPU:-$([ "${ACCEL:-tcg}" = kvm ] && echo host || echo qemu64)}
 args=(-machine q35 -accel "${ACCEL:-tcg}" -cpu "$cpu" -smp "${SMP:-2}" -m "${MEM:-256}"

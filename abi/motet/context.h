@@ -29,6 +29,24 @@ struct ktrapmsg {
 	uint64_t tid;		/* the trapping thread */
 	uint64_t rax, rdi, rsi, rdx, r10, r8, r9;
 };
+
+/*
+ * A processor exception of a thread of such an actor (one no connected
+ * handler took, and not a page fault the VM served) goes to the same port
+ * as a call with this annex, told apart by K_TRAPMSG_EXC in the tid word.
+ * The thread waits as in a trap message (threadContext works on it).  The
+ * reply's annex word 0: K_OK resumes it from its (maybe changed) context;
+ * anything else, or a failed call, deletes the actor as an unhandled
+ * exception does.
+ */
+#define K_TRAPMSG_EXC	(1UL << 63)
+struct kexcmsg {
+	uint64_t tid;		/* the thread | K_TRAPMSG_EXC */
+	uint64_t vector;	/* 0..31 */
+	uint64_t error;		/* the CPU's error code */
+	uint64_t addr;		/* page fault: the address (cr2) */
+	uint64_t rip, rsp;
+};
 #endif
 
 #define KCTX_RAX	(14 * 8)

@@ -45,6 +45,10 @@
 #define K_STATUS_EXCEPTION	0x10000L	/* | vector */
 #define K_STATUS_DELETED	0x20000L
 
+/* threadCreateCtx: or'ed into prio, the thread starts suspended (one
+ * threadResume lets it run) */
+#define K_THREAD_SUSPENDED	(1L << 40)
+
 /* rgnAllocate protections */
 #define K_PROT_READ	1
 #define K_PROT_WRITE	2

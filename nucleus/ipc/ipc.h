@@ -193,6 +193,7 @@ void ipc_kcall_init(void);
 long ipc_kcall(const struct kui *port, const struct kmsg *req, struct kmsg *rep, long timeout);
 void ipc_set_trap_port(struct actor *a, const struct kui *port);
 void ipc_trap_call(struct thread *t, struct kcontext *ctx);
+bool ipc_exc_call(struct thread *t, struct kcontext *ctx, u64 vector, u64 addr);
 void msg_fail_queued(struct port *p);
 void msg_abort_receivers(struct actor *a, struct port *p);
 void msg_fail_pending(struct actor *a);

@@ -105,23 +105,53 @@ ipc_set_trap_port(struct actor *a, const struct kui *port)
  * the call (-K_EUNKNOWN: no such port, ...).  While the thread waits, the
  * server may read and change its context (threadContext).
  */
-void
-ipc_trap_call(struct thread *t, struct kcontext *ctx)
+/* t's request to its actor's trap port, t waiting as in a trap: the
+ * call's error, or word 0 of the reply. */
+static long
+trap_port_call(struct thread *t, struct kmsg *req)
 {
-	struct kmsg req = { 0 }, rep = { 0 };
-	struct ktrapmsg *tm = (struct ktrapmsg *)req.annex;
+	struct kmsg rep = { 0 };
 	struct kui port;
 	long err;
 
-	K_ANNEX_CHECK(struct ktrapmsg);
 	spin_lock(&ipc_lock);
 	port = t->actor->ipc.trap_port;
 	spin_unlock(&ipc_lock);
+	WRITE_ONCE(t->trap_wait, true);
+	err = kcall_as(t->actor, &port, req, &rep, K_NOTIMEOUT);
+	WRITE_ONCE(t->trap_wait, false);
+	return err < 0 ? err : (long)rep.annex[0];
+}
+
+void
+ipc_trap_call(struct thread *t, struct kcontext *ctx)
+{
+	struct kmsg req = { 0 };
+	struct ktrapmsg *tm = (struct ktrapmsg *)req.annex;
+
+	K_ANNEX_CHECK(struct ktrapmsg);
 	*tm = (struct ktrapmsg){ .tid = (u64)t->tid, .rax = ctx->rax, .rdi = ctx->rdi,
 				 .rsi = ctx->rsi, .rdx = ctx->rdx, .r10 = ctx->r10,
 				 .r8 = ctx->r8, .r9 = ctx->r9 };
-	WRITE_ONCE(t->trap_wait, true);
-	err = kcall_as(t->actor, &port, &req, &rep, K_NOTIMEOUT);
-	WRITE_ONCE(t->trap_wait, false);
-	ctx->rax = err < 0 ? (u64)err : rep.annex[0];
+	ctx->rax = (u64)trap_port_call(t, &req);
+}
+
+/*
+ * Exception `vector` of thread t (address addr for a page fault) as a call
+ * to its actor's trap port, if the actor has one: true if the server
+ * answered K_OK (t resumes from ctx, which it may have changed).
+ */
+bool
+ipc_exc_call(struct thread *t, struct kcontext *ctx, u64 vector, u64 addr)
+{
+	struct kmsg req = { 0 };
+	struct kexcmsg *em = (struct kexcmsg *)req.annex;
+
+	K_ANNEX_CHECK(struct kexcmsg);
+	if (!(READ_ONCE(t->actor->trap_mask) & TRAP_ROUTED))
+		return false;
+	*em = (struct kexcmsg){ .tid = (u64)t->tid | K_TRAPMSG_EXC, .vector = vector,
+				.error = ctx->error, .addr = addr, .rip = ctx->rip,
+				.rsp = ctx->rsp };
+	return trap_port_call(t, &req) == K_OK;
 }

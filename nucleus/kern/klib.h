@@ -14,6 +14,8 @@ int kvsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void kputs_raw(const char *s, size_t n);	/* console write, no formatting */
+void cons_init(void);			/* console input by interrupt (console.c) */
+void cons_rx_intr(void);
 _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern bool panic_poweroff;		/* panic=off: power off instead of halting */
 

@@ -228,6 +228,7 @@ kmain(u32 magic, u32 mbi_pa)
 			acpi.apic_id[0] = cpus[0].apic_id;
 		}
 	ioapic_init();
+	cons_init();
 	lapic_timer_calibrate();
 	thread_init();
 	sched_init_cpu(&cpus[0]);

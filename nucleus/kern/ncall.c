@@ -120,22 +120,6 @@ nc_consWrite(long buf, long len)
 }
 
 long
-nc_consRead(long buf, long len)
-{
-	char tmp[64];
-	long n = 0;
-	int ch;
-
-	if (len < 0)
-		return -K_EINVAL;
-	while (n < len && n < (long)sizeof(tmp) && (ch = serial_getc_poll()) >= 0)
-		tmp[n++] = (char)ch;
-	if (n && copyout((uaddr_t)buf, tmp, (size_t)n) < 0)
-		return -K_EFAULT;
-	return n;
-}
-
-long
 nc_sysInfo(long out)
 {
 	struct ksysinfo si = {

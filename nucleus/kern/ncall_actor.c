@@ -301,13 +301,16 @@ nc_threadCreateCtx(long aid, long uctx, long prio)
 	struct actor *a;
 	long err, tid;
 
+	bool suspended = prio & K_THREAD_SUSPENDED;
+
+	prio &= ~K_THREAD_SUSPENDED;
 	if (copyin(&k, (uaddr_t)uctx, sizeof(k)) < 0)
 		return -K_EFAULT;
 	if (!user_ctx_ok(&k) || !prio_valid(prio))
 		return -K_EINVAL;
 	if (!(a = controlled_user(aid, &err)))
 		return err;
-	err = thread_start_ctx(a, &k, prio ? prio : curthread()->prio, &tid);
+	err = thread_start_ctx(a, &k, prio ? prio : curthread()->prio, suspended, &tid);
 	actor_put(a);
 	return err < 0 ? err : tid;
 }
@@ -350,6 +353,36 @@ do_set_ctx(struct thread *t, long in)
 	n.rflags = (n.rflags & RFLAGS_USER) | RFLAGS_IF | 2;
 	*k = n;
 	return K_OK;
+}
+
+/* A new FS base takes effect when t is next switched to: at once for a
+ * thread that waits (trap message) or has a suspension pending, since it
+ * stops before its code runs again. */
+static long
+do_set_fs(struct thread *t, long base)
+{
+	if (t->actor->mode != K_ACTOR_USER)
+		return -K_EINVAL;
+	if (t == curthread()) {
+		push_off();
+		t->fsbase = (u64)base;
+		wrmsr(MSR_FS_BASE, (u64)base);
+		mycpu()->fsbase = (u64)base;
+		pop_off();
+		return K_OK;
+	}
+	if (!READ_ONCE(t->trap_wait) && READ_ONCE(t->suspend) == 0)
+		return -K_ESTATE;
+	WRITE_ONCE(t->fsbase, (u64)base);
+	return K_OK;
+}
+
+long
+nc_threadSetFs(long tid, long base)
+{
+	if ((u64)base >= USER_END)
+		return -K_EINVAL;
+	return with_thread(tid, do_set_fs, base);
 }
 
 long

@@ -35,6 +35,7 @@ struct cpu {
 	volatile bool need_resched;
 	int irq_depth;			/* nested interrupt handlers (own) */
 	struct pmap *pmap;		/* loaded in CR3 (own) */
+	u64 fsbase;			/* loaded in MSR_FS_BASE (own) */
 	struct thread *idle;
 	struct runq rq;
 	struct timerq timers;

@@ -240,8 +240,13 @@ switch_to(struct cpu *c, struct thread *prev, struct thread *next)
 		pmap_switch(next->actor->pmap);
 	if (prev->actor)
 		fpu_save(prev->fpu);
-	if (next->actor)
+	if (next->actor) {
 		fpu_restore(next->fpu);
+		if (unlikely(next->fsbase != c->fsbase)) {
+			wrmsr(MSR_FS_BASE, next->fsbase);
+			c->fsbase = next->fsbase;
+		}
+	}
 	account(prev, next);
 	intena = c->intena;
 	ctx_switch(&prev->ksp, next->ksp);

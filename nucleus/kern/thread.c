@@ -157,14 +157,15 @@ thread_start_actor(struct actor *a, u64 entry, u64 stack, u64 arg, long prio, lo
 {
 	struct kcontext init = { .rip = entry, .rsp = stack, .rdi = arg };
 
-	return thread_start_ctx(a, &init, prio, tidp);
+	return thread_start_ctx(a, &init, prio, false, tidp);
 }
 
 /* A new thread of a, starting from the registers in `init` (privilege
  * and interrupt state the nucleus's: cs, ss, rflags as a handler may
  * leave them). */
 long
-thread_start_ctx(struct actor *a, const struct kcontext *init, long prio, long *tidp)
+thread_start_ctx(struct actor *a, const struct kcontext *init, long prio, bool suspended,
+		 long *tidp)
 {
 	struct thread *t = thread_alloc(a, a->name, prio);
 	struct kcontext *ctx;
@@ -197,6 +198,8 @@ thread_start_ctx(struct actor *a, const struct kcontext *init, long prio, long *
 	a->refs++;
 	spin_unlock(&a->lock);
 	*tidp = t->tid;
+	if (suspended)
+		t->suspend = 1;		/* stops at its first boundary */
 	thread_make_ready(t);
 	return K_OK;
 }

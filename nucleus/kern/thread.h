@@ -60,6 +60,7 @@ struct thread {
 	volatile int suspend;
 	volatile bool killed;
 	volatile bool trap_wait;	/* in a trap message: threadContext may act */
+	u64 fsbase;			/* user FS base (threadSetFs), loaded at switch */
 	struct waitq suspendq;
 	struct list actor_link;		/* under actor->lock */
 
@@ -81,7 +82,8 @@ struct thread *thread_lookup(long tid);		/* with thread_lock held */
 long thread_count(void);
 struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg, long prio);
 long thread_start_actor(struct actor *a, u64 entry, u64 stack, u64 arg, long prio, long *tidp);
-long thread_start_ctx(struct actor *a, const struct kcontext *init, long prio, long *tidp);
+long thread_start_ctx(struct actor *a, const struct kcontext *init, long prio, bool suspended,
+		      long *tidp);
 _Noreturn void thread_exit(void);
 void thread_kill(struct thread *t);		/* with thread_lock held */
 long thread_suspend(struct thread *t);

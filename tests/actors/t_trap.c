@@ -13,12 +13,17 @@
  * (threadCreateCtx); a call held while the actor ends; routing undone
  * (the syscall is a nucleus call again: -K_ENOSYS, then actorExit); and
  * the errors of the three calls.
+ * Test "trapx", child2: a FS base set for a thread waiting in a trap
+ * message and for one created suspended (threadSetFs, threadCreateCtx
+ * with K_THREAD_SUSPENDED); exceptions as messages (a page fault
+ * answered by moving the thread on, an invalid opcode answered with a
+ * refusal, which ends the actor); consGet's timeout and modRead.
  */
 #include "tipc.h"
 
 enum {
 	T_HELLO = 0x7fff0001,	/* not a nucleus call: -K_ENOSYS until routed */
-	T_ARGS, T_CTX, T_SPAWN, T_SECOND, T_FINAL,
+	T_ARGS, T_CTX, T_SPAWN, T_SECOND, T_FINAL, T_FS, T_FSTHREAD,
 };
 #define CHILD_EXIT	0x42
 
@@ -251,11 +256,157 @@ run(void)
 	ktest_end();
 }
 
+/* child2: its FS area, and what it read through %fs */
+static unsigned long fs_area[2] = { 0x1111, 0x2222 };
+static unsigned long fs_area2[2] = { 0x3333, 0x4444 };
+
+static unsigned long
+fs_word(long off)
+{
+	unsigned long v;
+
+	__asm__ volatile("movq %%fs:(%1), %0" : "=r"(v) : "r"(off));
+	return v;
+}
+
+static __attribute__((noreturn)) void
+fs_thread(void)
+{
+	raw(T_FSTHREAD, (long)fs_word(8), 0, 0, 0, 0, 0);
+	threadDelete(0);
+	for (;;)
+		;
+}
+
+/* Where the test moves child2 after its page fault. */
+static __attribute__((noreturn)) void
+after_fault(long x)
+{
+	raw(T_FINAL, x, (long)fs_word(0), 0, 0, 0, 0);
+	__asm__ volatile("ud2");		/* refused: the actor ends */
+	for (;;)
+		;
+}
+
+static int
+child2(void)
+{
+	while (raw(T_HELLO, 0, 0, 0, 0, 0, 0) != 1)
+		;
+	raw(T_FS, (long)fs_area, (long)fs_area2, (long)fs_thread,
+	    (long)(stack3 + sizeof(stack3) - 8), (long)after_fault,
+	    (long)(stack2 + sizeof(stack2) - 8));
+	if (fs_word(0) != 0x1111 || fs_word(8) != 0x2222)
+		raw(T_FINAL, 0xbad, 0, 0, 0, 0, 0);
+	*(volatile long *)0x1000 = 1;		/* the test moves us to after_fault */
+	return 1;
+}
+
+static void
+run2(void)
+{
+	struct kmsg m;
+	struct ktrapmsg tm;
+	struct kexcmsg em;
+	struct kcontext k;
+	unsigned long tok, ctid, fault_tok = 0, land_rip, land_rsp;
+	long e, tid2 = 0;
+	char buf[8];
+
+	ktest_begin("trapx");
+	CHECK_EQ(consGet(buf, sizeof(buf), 1000000), -K_ETIMEOUT);
+	CHECK_EQ(consGet(buf, 0, 0), -K_EINVAL);
+	CHECK_EQ(consGet(buf, 1, -5), -K_EINVAL);
+	e = modRead("t_trap", 0, buf, 4);
+	if (__kstart->mode == K_ACTOR_SUPER) {
+		CHECK_EQ(e, 4);
+		CHECK(memcmp(buf, "\x7f" "ELF", 4) == 0, "modRead: not an ELF header");
+		CHECK(modRead("t_trap", 0, NULL, 0) > 4096, "modRead: no size");
+		CHECK_EQ(modRead("no-such-module", 0, buf, 4), -K_ENOENT);
+		CHECK_EQ(modRead("t_trap", 1L << 40, buf, 4), 0);
+		CHECK_EQ(modRead("t_trap", 0, NUCLEUS_PTR, 4), -K_EFAULT);
+	} else {
+		CHECK_EQ(e, -K_EPERM);		/* a user actor that is not trusted */
+	}
+	CHECK_EQ(portCreate(NULL, &port), K_OK);
+	caid = actorStart("t_trap", K_ACTOR_USER, "child2");
+	CHECK(caid > 0, "actorStart: %s", kerrName(caid));
+	if (caid <= 0)
+		return;
+	CHECK_EQ(trapPort(caid, &port), K_OK);
+	tok = next(&tm, &m);
+	CHECK_EQ(tm.rax, T_HELLO);
+	ctid = tm.tid;
+	reply(tok, 1);
+
+	/* T_FS: its FS base, and a thread created suspended with another */
+	tok = next(&tm, &m);
+	CHECK_EQ(tm.rax, T_FS);
+	CHECK_EQ(threadSetFs(ctid, 1UL << 47), -K_EINVAL);	/* not canonical */
+	CHECK_EQ(threadSetFs(BAD_AID, tm.rdi), -K_EUNKNOWN);
+	CHECK_EQ(threadSetFs(ctid, tm.rdi), K_OK);
+	k = (struct kcontext){ .rip = tm.rdx, .rsp = tm.r10 };
+	tid2 = threadCreateCtx(caid, &k, K_THREAD_SUSPENDED);
+	CHECK(tid2 > 0, "threadCreateCtx suspended: %s", kerrName(tid2));
+	CHECK_EQ(threadSetFs(tid2, tm.rsi), K_OK);
+	CHECK_EQ(threadResume(tid2), K_OK);
+	land_rip = tm.r8;
+	land_rsp = tm.r9;
+	reply(tok, 0);
+
+	/* the suspended thread's report and its end (threadDelete is routed
+	 * too: a server ends it), and child2's page fault */
+	for (int i = 0; i < 3; i++) {
+		if (!(tok = next(&tm, &m)))
+			break;
+		if (tm.tid & K_TRAPMSG_EXC) {
+			em = *(struct kexcmsg *)m.annex;
+			CHECK_EQ(em.tid, ctid | K_TRAPMSG_EXC);
+			CHECK_EQ(em.vector, 14);
+			CHECK_EQ(em.addr, 0x1000);
+			CHECK_EQ(em.error & 2, 2);		/* a write */
+			CHECK_EQ(threadContext(ctid, K_CTX_GET, &k), K_OK);
+			CHECK_EQ(k.rip, em.rip);
+			CHECK_EQ(k.vector, 14);
+			k.rip = land_rip;		/* after_fault(0x77) */
+			k.rsp = land_rsp;
+			k.rdi = 0x77;
+			CHECK_EQ(threadContext(ctid, K_CTX_SET, &k), K_OK);
+			fault_tok = tok;
+		} else if (tm.rax == NC_threadDelete) {
+			CHECK_EQ(tm.tid, tid2);
+			CHECK_EQ(threadDelete(tid2), K_OK);
+		} else {
+			CHECK_EQ(tm.rax, T_FSTHREAD);
+			CHECK_EQ(tm.tid, tid2);
+			CHECK_EQ(tm.rdi, 0x4444);	/* fs_area2[1] through %fs */
+			reply(tok, 0);
+		}
+	}
+	CHECK(fault_tok, "no exception message");
+	reply(fault_tok, K_OK);
+	tok = next(&tm, &m);
+	CHECK_EQ(tm.rax, T_FINAL);
+	CHECK_EQ(tm.rdi, 0x77);
+	CHECK_EQ(tm.rsi, 0x1111);		/* the FS base survived the fault */
+	reply(tok, 0);
+	tok = next(&tm, &m);			/* ud2: #UD, refused */
+	CHECK_EQ(tm.tid, ctid | K_TRAPMSG_EXC);
+	CHECK_EQ(((struct kexcmsg *)m.annex)->vector, 6);
+	reply(tok, 1);
+	CHECK_EQ(actorWait(caid, 5 * SEC), K_STATUS_EXCEPTION | 6);
+	portDelete(&port);
+	ktest_end();
+}
+
 int
 main(int argc, char **argv)
 {
 	if (argc > 3 && strcmp(argv[1], "child") == 0)
 		return child(argv[2], argv[3]);
+	if (argc > 1 && strcmp(argv[1], "child2") == 0)
+		return child2();
 	run();
+	run2();
 	return 0;
 }

@@ -104,7 +104,8 @@ exception(struct kcontext *ctx)
 		sti();
 	if (v == 14 && vm_fault(t->actor, addr, ctx->error) == K_OK)
 		return;
-	if (handler_exception(t, ctx) == K_EXC_HANDLED)
+	if (handler_exception(t, ctx) == K_EXC_HANDLED ||
+	    (t->actor->mode == K_ACTOR_USER && ipc_exc_call(t, ctx, v, addr)))
 		return;
 	kprintf("nucleus: actor %ld (%s) thread %ld: %s at rip %#lx, address %#lx, error %#lx: actor deleted\n",
 		t->actor->aid, t->actor->name, t->tid, exc_name(v), ctx->rip, addr,
@@ -153,6 +154,8 @@ interrupt(u64 v)
 	default:
 		if (v >= VEC_IRQ_BASE && v < VEC_IRQ_BASE + K_IRQ_MAX) {
 			c->irq_depth++;
+			if (v == VEC_IRQ_BASE + 4)
+				cons_rx_intr();		/* the serial console */
 			handler_interrupt((int)(v - VEC_IRQ_BASE));
 			c->irq_depth--;
 			lapic_eoi();
