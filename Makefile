@@ -34,7 +34,24 @@ SERVERS := $(filter-out demo include,$(notdir $(wildcard servers/*)))
 SERVER_BINS := $(patsubst %,$(B)/actors/%,$(SERVERS))
 
 .PHONY: all run test unit qemu-test iso debug clean deps bench-core
-all: $(B)/nucleus.bin $(ACTORS) $(SERVER_BINS)
+all: $(B)/nucleus.bin $(ACTORS) $(SERVER_BINS) $(B)/root.cpio $(B)/root-test.cpio $(B)/om-test.cpio
+
+# Linux programs for the tests: static, with musl.
+MUSLCC   ?= musl-gcc
+UTESTS   := $(patsubst user/tests/%.c,$(B)/user/%,$(wildcard user/tests/*.c))
+
+# Root file systems for om: busybox and its links (+ the UNIX tests).
+BUSYBOX ?= /bin/busybox
+$(B)/root.cpio: tools/mkroot.sh $(wildcard user/root/* user/root/*/*) $(BUSYBOX)
+	tools/mkroot.sh $@
+$(B)/root-test.cpio: tools/mkroot.sh $(wildcard user/root/* user/root/*/* tests/unix/* tests/unix/*/*) $(BUSYBOX) $(UTESTS)
+	tools/mkroot.sh $@ tests/unix=tests $(B)/user=tests/bin
+$(B)/om-test.cpio: tools/mkcpio-test.sh
+	tools/mkcpio-test.sh $@
+
+$(B)/user/%: user/tests/%.c user/tests/t.h
+	@mkdir -p $(dir $@)
+	$(MUSLCC) -static -O2 -Wall -o $@ $<
 
 deps:
 	@tools/deps.sh

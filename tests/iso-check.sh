@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# iso-check.sh [CONF]: builds the GRUB image of CONF (default boot/run.conf)
+# iso-check.sh [CONF]: builds the GRUB image of CONF (default boot/demo.conf)
 # with tools/mkiso.sh, boots it from the CD-ROM drive in QEMU for at most
 # 60 s and checks the serial log: the nucleus banner, a "hello[" line, a
 # "done after" line and no panic.  It stops early once every actor the
@@ -9,7 +9,7 @@
 # build/iso-check.{build,log}.  Environment: SMP, MEM, ACCEL as for qemu.sh.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-conf=${1:-$top/boot/run.conf}
+conf=${1:-$top/boot/demo.conf}
 B=$top/build
 iso=$B/iso-check.iso
 log=$B/iso-check.log

@@ -4,7 +4,7 @@
 # is missing.  Needs root (apt-get); otherwise says what to install.
 set -euo pipefail
 need=(gcc make binutils qemu-system-x86 libcmocka-dev grub-pc-bin grub-common
-      xorriso mtools python3)
+      xorriso mtools python3 busybox-static cpio tmux musl-tools)
 missing=()
 for p in "${need[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -33,11 +33,13 @@ cp "$B/nucleus.bin" "$stage/boot/nucleus.bin"
 cp "$conf" "$stage/boot/boot.conf"
 mods=""
 for m in $names; do
-	[ -f "$B/actors/$m" ] || { echo "mkiso.sh: no actor $m ($B/actors/$m)" >&2; exit 1; }
+	src=$B/actors/$m
+	[ -f "$src" ] || src=$B/$m		# a root file system archive
+	[ -f "$src" ] || { echo "mkiso.sh: no actor $m ($B/actors/$m)" >&2; exit 1; }
 	[ "$m" != boot.conf ] && [ "$m" != nucleus.bin ] ||
 		{ echo "mkiso.sh: actor name $m is reserved" >&2; exit 1; }
 	[ -f "$stage/boot/$m" ] && continue
-	cp "$B/actors/$m" "$stage/boot/$m"
+	cp "$src" "$stage/boot/$m"
 	mods+="	module /boot/$m $m"$'\n'
 done
 

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# mkroot.sh OUT [DIR...]: the root file system archive (cpio newc) that om
-# unpacks at boot: Debian's /bin/busybox, copied unmodified, with a link
-# for each of its applets, the files under user/root/, and each DIR's
-# contents (test programs, scripts) at the same place.
+# mkroot.sh OUT [SRC=DEST...]: the root file system archive (cpio newc)
+# that om unpacks at boot: Debian's /bin/busybox, copied unmodified, with
+# a link for each of its applets, the files under user/root/, and each
+# SRC directory's contents under DEST (test scripts and programs).
 set -euo pipefail
 out=$1
 shift
@@ -20,7 +20,8 @@ for a in $("$tree/bin/busybox" --list-full); do
 done
 cp -a "$top/user/root/." "$tree/"
 for d in "$@"; do
-	cp -a "$d/." "$tree/"
+	mkdir -p "$tree/${d#*=}"
+	cp -a "${d%%=*}/." "$tree/${d#*=}/"
 done
 (cd "$tree" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -24,7 +24,7 @@ for m in $(awk '!/^[ \t]*(#|$)/ { for (i = 1; i <= NF; i++) if ($i !~ /^(user|su
 done
 # modules that actors start or read themselves: MODULES="a b c" (in
 # build/actors/, else build/: a root file system archive, say)
-for m in ${MODULES:-}; do
+for m in ${MODULES:-} $(sed -n 's/^#[ \t]*modules:[ \t]*//p' "$conf"); do
 	if [ -f "$B/actors/$m" ]; then mods+=("$B/actors/$m"); else mods+=("$B/$m"); fi
 done
 initrd=$(IFS=,; echo "${mods[*]}"),$dir/boot.conf
@@ -34,7 +34,11 @@ args=(-machine q35 -accel "${ACCEL:-tcg}" -cpu "$cpu" -smp "${SMP:-2}" -m "${MEM
 [ "${ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,sleep=off)
 [ -n "${APPEND:-}" ] && args+=(-append "$APPEND")
 case $mode in
-run)	exec qemu-system-x86_64 "${args[@]}" -nographic -serial mon:stdio "$@" ;;
+run)	if [ -t 0 ]; then
+		exec qemu-system-x86_64 "${args[@]}" -nographic -serial mon:stdio "$@"
+	fi
+	# input from a pipe or file: no monitor escape, the serial line alone
+	exec qemu-system-x86_64 "${args[@]}" -display none -monitor none -serial stdio "$@" ;;
 debug)	exec qemu-system-x86_64 "${args[@]}" -nographic -serial mon:stdio -s -S "$@" ;;
 batch)	exec qemu-system-x86_64 "${args[@]}" -display none -monitor none -serial stdio "$@" ;;
 *)	echo "qemu.sh: mode run, debug or batch" >&2; exit 2 ;;

@@ -30,11 +30,10 @@ fi
 for conf in tests/qemu/*.conf; do
 	suite=$(basename "$conf" .conf)
 	expect=tests/qemu/$suite.expect
-	mods=$(sed -n 's/^# modules: //p' "$conf")
 	mem=$(sed -n 's/^# mem: //p' "$conf")
 	for smp in ${SMPS:-1 2}; do
 		log=$logs/$suite-smp$smp.log
-		MODULES="$mods" MEM="${mem:-${MEM:-256}}" SMP=$smp timeout "$LIMIT" tools/qemu.sh batch "$conf" > "$log" 2>&1 < /dev/null
+		MEM="${mem:-${MEM:-256}}" SMP=$smp timeout "$LIMIT" tools/qemu.sh batch "$conf" > "$log" 2>&1 < /dev/null
 		rc=$?
 		tr -d '\r' < "$log" > "$log.txt"
 		while read -r name; do
@@ -76,6 +75,12 @@ if [ "$rc" = 0 ] && [ -z "$missing" ]; then
 	pass=$((pass + 1)); echo "panic: ok"
 else
 	fail=$((fail + 1)); echo "FAIL panic: exit $rc, missing$missing (log $log)"
+fi
+# make run as a person uses it, through tmux
+if out=$(tests/run-check.sh 2>&1); then
+	pass=$((pass + 1)); echo "$out"
+else
+	fail=$((fail + 1)); echo "$out"
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

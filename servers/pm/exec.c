@@ -364,6 +364,14 @@ load(struct proc *p, const char *path, struct args *a, int depth)
 	p->fsbase = 0;
 	p->brk_start = p->brk = p->brk_mapped = im.brk;
 	strlcpy(p->name, base_name(path), sizeof(p->name));
+	p->cmdlen = 0;
+	for (int i = 0; i < a->argc; i++) {
+		unsigned long l = strlen(a->argv[i]) + 1;
+		if (p->cmdlen + l > sizeof(p->cmdline))
+			break;
+		memcpy(p->cmdline + p->cmdlen, a->argv[i], l);
+		p->cmdlen += (int)l;
+	}
 	strlcpy(p->exe, path, sizeof(p->exe));
 	if (p->exe_of)
 		of_put(p->exe_of);

@@ -144,6 +144,7 @@ of_put(struct ofile *f)
 	if (f->vn)
 		vn_put(f->vn);
 	free(f->path);
+	free(f->data);
 	free(f);
 }
 
@@ -231,7 +232,7 @@ dir_ino(struct proc *p, int dirfd, unsigned long *ino)
 }
 
 /* "/a/b" + "../c" -> "/a/c": the textual path of a directory, for getcwd. */
-static void
+void
 join_path(char *out, unsigned long size, const char *base, const char *rel)
 {
 	char tmp[512];
@@ -308,6 +309,14 @@ fs_open(struct proc *p, int dirfd, const char *path, unsigned flags, unsigned mo
 		return r;
 	if (!path[0])
 		return -L_ENOENT;
+	{
+		char abs[512];
+		if (proc_path(p, dirfd, path, abs, sizeof(abs))) {
+			if (flags & (L_O_CREAT | L_O_TRUNC) || (flags & L_O_ACCMODE) != L_O_RDONLY)
+				return -L_EACCES;
+			return procfs_open(p, abs, out);
+		}
+	}
 	memset(&m, 0, sizeof(m));
 	m.annex[0] = OM_OPEN;
 	m.annex[1] = dir;
@@ -501,6 +510,8 @@ stat_of(struct proc *p, struct ofile *f, struct linux_stat *st)
 	long r;
 
 	memset(st, 0, sizeof(*st));
+	if (f->kind == OF_PROC)
+		return procfs_stat(p, f->path, st);
 	if (!f->ino) {
 		st->st_mode = L_S_IFIFO | 0600;
 		st->st_ino = f->key;
@@ -561,6 +572,14 @@ sys_fstatat(struct call *c, int dirfd, unsigned long upath, unsigned long ust, i
 	}
 	if ((r = dir_ino(p, dirfd, &dir)) < 0)
 		return r;
+	{
+		char abs[512];
+		if (proc_path(p, dirfd, path, abs, sizeof(abs))) {
+			if ((r = procfs_stat(p, abs, &st)) < 0)
+				return r;
+			return copyout(p, ust, &st, sizeof(st));
+		}
+	}
 	memset(&m, 0, sizeof(m));
 	m.annex[0] = OM_STATAT;
 	m.annex[1] = dir;
@@ -586,6 +605,12 @@ sys_getdents64(struct call *c, int fd, unsigned long ubuf, unsigned long count)
 
 	if (!f)
 		return -L_EBADF;
+	if (f->kind == OF_PROC && f->len == ~0UL) {
+		r = procfs_getdents(f, c->buf, count < PM_BODY ? count : PM_BODY);
+		if (r > 0 && copyout(p, ubuf, c->buf, (unsigned long)r) < 0)
+			return -L_EFAULT;
+		return r;
+	}
 	if (f->kind != OF_DIR)
 		return -L_ENOTDIR;
 	memset(&m, 0, sizeof(m));
@@ -630,6 +655,21 @@ name_op(struct call *c, unsigned long op, int dirfd, unsigned long upath, unsign
 		return -L_ENOENT;
 	if ((r = dir_ino(p, dirfd, &dir)) < 0)
 		return r;
+	{
+		char abs[512];
+		if (proc_path(p, dirfd, path, abs, sizeof(abs))) {
+			if (op == OM_ACCESS)
+				return procfs_stat(p, abs, NULL) < 0 ? -L_ENOENT : 0;
+			if (op != OM_READLINK)
+				return -L_EACCES;
+			r = procfs_readlink(p, abs, c->buf, PM_BODY);
+			if (r > (long)w2)
+				r = (long)w2;
+			if (r > 0 && copyout(p, w3, c->buf, (unsigned long)r) < 0)
+				return -L_EFAULT;
+			return r;
+		}
+	}
 	memset(&m, 0, sizeof(m));
 	m.annex[0] = op;
 	m.annex[1] = dir;

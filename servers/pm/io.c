@@ -25,13 +25,21 @@ stm_call(struct call *c, struct kmsg *m, void *rbody, unsigned long rsize)
 
 	if (sig_deliverable(p))
 		return -L_ERESTARTSYS;
+	bool ioctl = m->annex[0] == STM_IOCTL;	/* w6-w7: a group, never waits */
+
 	m->annex[4] = (unsigned long)p->pid;
 	m->annex[5] = UNIX_PG(p->pgid, p->sid);
-	m->annex[6] = seq;
+	if (!ioctl)
+		m->annex[6] = seq;
+	/* a process that ignores or blocks SIGTTOU may write to and
+	 * change its terminal from the background: no job-control check */
+	if (m->annex[0] != STM_READ && ((p->blocked & L_SIGBIT(L_SIGTTOU)) ||
+					p->sig->act[L_SIGTTOU].handler == L_SIG_IGN))
+		m->annex[5] |= UNIX_PG_NOTTOU;
 	memset(&rep, 0, sizeof(rep));
 	rep.body = rbody;
 	rep.bodysize = rsize;
-	p->stm_seq = seq;
+	p->stm_seq = ioctl ? 0 : seq;
 	mutexRel(&pm_lock);
 	r = ipcCall(m, &to, &rep, K_NOTIMEOUT);
 	mutexGet(&pm_lock);
@@ -80,6 +88,16 @@ kread(struct call *c, struct ofile *f, char *buf, unsigned long n, unsigned long
 		return (long)n;
 	case OF_DIR:
 		return -L_EISDIR;
+	case OF_PROC:
+		if (f->len == ~0UL)
+			return -L_EISDIR;
+		if (*off >= f->len)
+			return 0;
+		if (n > f->len - *off)
+			n = f->len - *off;
+		memcpy(buf, f->data + *off, n);
+		*off += n;
+		return (long)n;
 	case OF_NULL:
 		return 0;
 	case OF_ZERO:
@@ -172,10 +190,10 @@ do_read(struct call *c, int fd, unsigned long ubuf, unsigned long n, long *poff)
 			break;
 		}
 		done += (unsigned long)r;
-		if (f->kind != OF_FILE || (unsigned long)r < chunk)
+		if ((f->kind != OF_FILE && f->kind != OF_PROC) || (unsigned long)r < chunk)
 			break;
 	}
-	if (!poff && f->kind == OF_FILE)
+	if (!poff && (f->kind == OF_FILE || f->kind == OF_PROC))
 		f->off = off;
 	return done ? (long)done : r;
 }
@@ -440,8 +458,7 @@ poll_one(struct call *c, struct ofile *f, int events, bool arm)
 	memset(&m, 0, sizeof(m));
 	m.annex[0] = STM_POLL;
 	m.annex[1] = f->key;
-	m.annex[2] = (unsigned long)(events | L_POLLIN | L_POLLOUT) &
-		     (L_POLLIN | L_POLLOUT | (unsigned long)events);
+	m.annex[2] = (unsigned long)(uint16_t)events;
 	m.annex[3] = arm ? (unsigned long)c->p->pid : 0;
 	if (ipcCall(&m, &to, &m, K_NOTIMEOUT) < 0)
 		return L_POLLERR;

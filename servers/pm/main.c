@@ -16,6 +16,7 @@ unsigned long pm_secret[2];
 #define BOOT_EPOCH	1767225600L	/* 2026-01-01 00:00:00 UTC */
 
 static unsigned char enosys_seen[NSYSCALLS];
+static bool trace;		/* pm's first argument "trace": log every call */
 
 static long
 not_implemented(struct proc *p, long nr)
@@ -481,7 +482,13 @@ twin(void *arg)
 		if (c.tm.tid & K_TRAPMSG_EXC) {
 			r = sig_exception(&c, (struct kexcmsg *)m.annex);
 		} else {
+			if (trace)
+				kprintf("pm: %d %s(%#lx, %#lx, %#lx, %#lx)\n", p->pid,
+					c.tm.rax < NSYSCALLS && sys_names[c.tm.rax] ? sys_names[c.tm.rax] : "?",
+					c.tm.rdi, c.tm.rsi, c.tm.rdx, c.tm.r10);
 			r = dispatch(&c);
+			if (trace)
+				kprintf("pm: %d -> %ld\n", p->pid, r);
 			if (p->state == P_RUN && uiEqual(&p->trap, &port) && !c.noreply)
 				r = sig_at_return(&c, r);
 		}
@@ -559,7 +566,7 @@ wait_server(const struct kui *port, unsigned long op)
 		memset(&m, 0, sizeof(m));
 		m.annex[0] = op;
 		r = ipcCall(&m, &to, &m, 1000000000L);
-		if (r != -K_EUNKNOWN)
+		if (r != -K_EUNKNOWN && r != -K_EUNREACH)	/* a built UI not here yet */
 			return r;
 		threadSleep(10 * 1000000L);
 	}
@@ -570,7 +577,13 @@ int
 main(int argc, char **argv)
 {
 	static char *dflt[] = { "/bin/sh", NULL };
-	char **iargv = argc > 1 ? argv + 1 : dflt;
+	char **iargv;
+	if (argc > 1 && strcmp(argv[1], "trace") == 0) {
+		trace = true;
+		argc--;
+		argv++;
+	}
+	iargv = argc > 1 ? argv + 1 : dflt;
 	struct kui want;
 	struct proc *p;
 	long r;

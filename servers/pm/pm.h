@@ -35,7 +35,7 @@
 #define PAGE_DOWN(x)	((x) & ~(PAGE - 1))
 
 /* A file as pm knows it: om's node, or stm's object, or a device pm serves. */
-enum ofkind { OF_FILE = 1, OF_DIR, OF_STM, OF_NULL, OF_ZERO, OF_PATH };
+enum ofkind { OF_FILE = 1, OF_DIR, OF_STM, OF_NULL, OF_ZERO, OF_PATH, OF_PROC };
 
 struct ofile {
 	int refs;			/* descriptors (in any process) */
@@ -48,7 +48,9 @@ struct ofile {
 	struct kcap seg;		/* OF_FILE: the data segment */
 	struct vnode *vn;		/* OF_FILE: shared size */
 	unsigned long key;		/* OF_STM: stm's key */
-	char *path;			/* OF_DIR: where it is (fchdir) */
+	char *path;			/* OF_DIR, OF_PROC: where it is (fchdir) */
+	char *data;			/* OF_PROC: the file's text, made at open */
+	unsigned long len;		/* its size; for a /proc directory: -1 */
 };
 
 /* The size of a regular file, shared by its open files (pm writes them). */
@@ -79,6 +81,8 @@ struct proc {
 	char name[16];			/* comm: the program's base name */
 	char exe[128];
 	struct ofile *exe_of;		/* the program's file, kept while it is mapped */
+	char cmdline[256];		/* argv, NUL-separated (/proc/PID/cmdline) */
+	int cmdlen;
 
 	struct ofile *fd[NFD];
 	unsigned char cloexec[NFD];
@@ -182,6 +186,14 @@ long fs_syscall(struct call *c, long nr, bool *handled);
 long dir_ino(struct proc *p, int dirfd, unsigned long *ino);
 unsigned long cred_of(struct proc *p);
 long stm_call(struct call *c, struct kmsg *m, void *rbody, unsigned long rsize);
+
+/* procfs.c */
+bool proc_path(struct proc *p, int dirfd, const char *path, char *abs, unsigned long size);
+long procfs_open(struct proc *p, const char *abs, struct ofile **out);
+long procfs_stat(struct proc *p, const char *abs, struct linux_stat *st);
+long procfs_readlink(struct proc *p, const char *abs, char *buf, unsigned long size);
+long procfs_getdents(struct ofile *f, char *buf, unsigned long size);
+void join_path(char *out, unsigned long size, const char *base, const char *rel);
 
 /* mem.c */
 long mem_syscall(struct call *c, long nr, bool *handled);

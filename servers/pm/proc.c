@@ -219,6 +219,8 @@ sys_fork(struct call *c, unsigned long flags, unsigned long ctid)
 	memcpy(q->cwdpath, p->cwdpath, sizeof(q->cwdpath));
 	memcpy(q->name, p->name, sizeof(q->name));
 	memcpy(q->exe, p->exe, sizeof(q->exe));
+	memcpy(q->cmdline, p->cmdline, sizeof(q->cmdline));
+	q->cmdlen = p->cmdlen;
 	q->brk_start = p->brk_start;
 	q->brk = p->brk;
 	q->brk_mapped = p->brk_mapped;

@@ -55,7 +55,8 @@ ttyBackground(const struct stty *st, unsigned long pg)
 {
 	int sid = UNIX_PG_SID(pg);
 
-	return st->sid > 0 && sid == st->sid && UNIX_PG_PGID(pg) != st->fgpgid;
+	return st->sid > 0 && sid == st->sid && UNIX_PG_PGID(pg) != st->fgpgid &&
+	       !(pg & UNIX_PG_NOTTOU);
 }
 
 /* Finishes the waiting reads that can finish, oldest first. */

@@ -8,7 +8,7 @@
  * controlling terminal where Linux requires it (-ENOTTY), and job
  * control: a background process changing the terminal (TCSETS*,
  * TIOCSPGRP, TCFLSH, TCSBRK, TCXONC) gets UNIX_R_TTOU, as Linux's
- * tty_check_change sends SIGTTOU.  pm sends the UNIX_PG word 0 to skip
+ * tty_check_change sends SIGTTOU.  pm or's UNIX_PG_NOTTOU in to skip
  * that check (SIGTTOU ignored or blocked).  With stm_lock held.
  * Entry points: ttyIoctl.
  */

@@ -180,7 +180,10 @@ unixPort(unsigned long n)
 
 #define UNIX_PG(pgid, sid)	(((unsigned long)(sid) << 32) | (unsigned)(pgid))
 #define UNIX_PG_PGID(w)		((int)(unsigned)(w))
-#define UNIX_PG_SID(w)		((int)((w) >> 32))
+#define UNIX_PG_SID(w)		((int)(((w) >> 32) & 0x3fffffff))
+/* or'ed into a UNIX_PG word: the caller ignores or blocks SIGTTOU, so it
+ * may write to and change its terminal from the background */
+#define UNIX_PG_NOTTOU		(1UL << 62)
 #define UNIX_PIPE_BUF		4096
 #define UNIX_PIPE_SIZE		65536
 

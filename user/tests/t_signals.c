@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/* Signals: handlers, SA_RESTART against EINTR, SA_SIGINFO, masks and
+ * pending signals, SIGCHLD, SIGPIPE/EPIPE, alarm, sigsuspend, a fault
+ * caught by a handler. */
+#include "t.h"
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static volatile int got, info_ok, chld;
+static sigjmp_buf jb;
+
+static void on_sig(int s) { got = s; }
+static void on_info(int s, siginfo_t *si, void *uc) { info_ok = si->si_signo == s && uc; }
+static void on_chld(int s) { chld++; }
+static void on_segv(int s) { siglongjmp(jb, 1); }
+static void __attribute__((noinline)) poke(long a) { *(volatile int *)a = 1; }
+
+static void
+handler(int sig, void (*fn)(int), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	sigaction(sig, &sa, NULL);
+}
+
+/* A child that sends sig to us after a moment. */
+static pid_t
+later(int sig)
+{
+	pid_t pid = fork(), parent;
+
+	if (pid == 0) {
+		parent = getppid();
+		usleep(200000);
+		kill(parent, sig);
+		_exit(0);
+	}
+	return pid;
+}
+
+int
+main(void)
+{
+	int p[2], st;
+	char c;
+	sigset_t set, old;
+	pid_t pid;
+
+	t_name = "signals";
+	/* a handler runs; the interrupted read is restarted with SA_RESTART */
+	handler(SIGUSR1, on_sig, SA_RESTART);
+	CHECK(pipe(p) == 0);
+	pid = later(SIGUSR1);
+	if (fork() == 0) {
+		usleep(500000);
+		write(p[1], "x", 1);
+		_exit(0);
+	}
+	CHECK(read(p[0], &c, 1) == 1 && c == 'x' && got == SIGUSR1);
+	waitpid(pid, &st, 0);
+	wait(&st);
+	/* without SA_RESTART: EINTR */
+	got = 0;
+	handler(SIGUSR1, on_sig, 0);
+	pid = later(SIGUSR1);
+	CHECK_ERR(read(p[0], &c, 1), EINTR);
+	CHECK(got == SIGUSR1);
+	waitpid(pid, &st, 0);
+	/* SA_SIGINFO */
+	{
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_info;
+		sa.sa_flags = SA_SIGINFO;
+		CHECK(sigaction(SIGUSR2, &sa, NULL) == 0);
+		raise(SIGUSR2);
+		CHECK(info_ok);
+	}
+	/* blocked: pending until unblocked */
+	got = 0;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	CHECK(sigprocmask(SIG_BLOCK, &set, &old) == 0);
+	raise(SIGUSR1);
+	CHECK(got == 0);
+	CHECK(sigpending(&set) == 0 && sigismember(&set, SIGUSR1));
+	CHECK(sigprocmask(SIG_SETMASK, &old, NULL) == 0);
+	CHECK(got == SIGUSR1);
+	/* ignored */
+	handler(SIGUSR1, SIG_IGN, 0);
+	CHECK(raise(SIGUSR1) == 0);
+	/* SIGCHLD */
+	handler(SIGCHLD, on_chld, SA_RESTART);
+	if ((pid = fork()) == 0)
+		_exit(3);
+	CHECK(waitpid(pid, &st, 0) == pid && WEXITSTATUS(st) == 3);
+	CHECK(chld >= 1);
+	handler(SIGCHLD, SIG_DFL, 0);
+	/* SIGPIPE kills by default; ignored, write gives EPIPE */
+	CHECK(close(p[0]) == 0);
+	if ((pid = fork()) == 0) {
+		write(p[1], "x", 1);
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE);
+	handler(SIGPIPE, SIG_IGN, 0);
+	CHECK_ERR(write(p[1], "x", 1), EPIPE);
+	close(p[1]);
+	/* alarm and sigsuspend */
+	got = 0;
+	handler(SIGALRM, on_sig, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	alarm(1);
+	sigemptyset(&set);
+	CHECK_ERR(sigsuspend(&set), EINTR);
+	CHECK(got == SIGALRM);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	/* nanosleep interrupted */
+	got = 0;
+	handler(SIGUSR1, on_sig, 0);
+	pid = later(SIGUSR1);
+	CHECK(sleep(5) > 0 && got == SIGUSR1);
+	waitpid(pid, &st, 0);
+	/* a fault goes to a handler */
+	handler(SIGSEGV, on_segv, SA_NODEFER);
+	{
+		volatile int caught = 0;
+		if (sigsetjmp(jb, 1) == 0)
+			poke(getpid());			/* an unmapped page */
+		else
+			caught = 1;
+		CHECK(caught);
+	}
+	return t_end();
+}
