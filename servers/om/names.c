@@ -135,7 +135,9 @@ rfsOpen(struct rfs *fs, unsigned long dir, const char *path, unsigned long flags
 
 	if (!(d = rfs_dir(fs, dir, path, &r)))
 		return r;
-	return open_at(fs, d, path, flags, mode, c, &loops, out);
+	if ((r = open_at(fs, d, path, flags, mode, c, &loops, out)) == 0)
+		fs->nrefs++;
+	return r;
 }
 
 /* The node path names from directory ino. */

@@ -319,7 +319,7 @@ HANDLER(do_utimens)
 HANDLER(do_statfs)
 {
 	struct ksysinfo si;
-	unsigned long v[4];
+	unsigned long v[5];
 
 	if (sysInfo(&si) < 0)
 		si.pages_free = 0;
@@ -327,6 +327,7 @@ HANDLER(do_statfs)
 	v[1] = si.pages_free;
 	v[2] = RFS_INO_MAX;
 	v[3] = RFS_INO_MAX - om.fs.nnodes;
+	v[4] = om.fs.nrefs;
 	reply_body(req, reply, v, sizeof(v));
 	return 0;
 }

@@ -280,6 +280,7 @@ rfsClose(struct rfs *fs, unsigned long ino)
 	if (!n || !n->refs)
 		return -L_EBADF;
 	n->refs--;
+	fs->nrefs--;
 	rfs_put(fs, n);
 	return 0;
 }

@@ -105,6 +105,7 @@ struct rfs {
 	unsigned long icap;		/* slots in itab */
 	unsigned long hint;		/* where the search for a free slot starts */
 	unsigned long nnodes;
+	unsigned long nrefs;		/* rfsOpen references not closed, in all */
 	struct rnode *root;
 	int loading;			/* cpio: creating entries leaves the parents' times */
 	int64_t (*now)(void);		/* ns since the epoch */

@@ -8,6 +8,28 @@
 #include "pm.h"
 
 static struct vnode *vnodes;
+unsigned long n_ofiles, n_vnodes;	/* alive: what /proc/objects shows */
+
+struct ofile *
+of_new(void)
+{
+	struct ofile *f = zalloc(sizeof(*f));
+
+	if (f)
+		n_ofiles++;
+	return f;
+}
+
+void
+of_free(struct ofile *f)
+{
+	if (!f)
+		return;
+	n_ofiles--;
+	free(f->path);
+	free(f->data);
+	free(f);
+}
 
 unsigned long
 cred_of(struct proc *p)
@@ -103,6 +125,7 @@ vn_get(unsigned long ino, unsigned long size)
 	v->refs = 1;
 	v->next = vnodes;
 	vnodes = v;
+	n_vnodes++;
 	return v;
 }
 
@@ -118,6 +141,7 @@ vn_put(struct vnode *v)
 			*pp = v->next;
 			break;
 		}
+	n_vnodes--;
 	free(v);
 }
 
@@ -143,9 +167,7 @@ of_put(struct ofile *f)
 		om_close(f->ino);
 	if (f->vn)
 		vn_put(f->vn);
-	free(f->path);
-	free(f->data);
-	free(f);
+	of_free(f);
 }
 
 long
@@ -328,7 +350,7 @@ fs_open(struct proc *p, int dirfd, const char *path, unsigned flags, unsigned mo
 	ino = m.annex[1];
 	fmode = m.annex[2];
 	rdev = m.annex[4];
-	if (!(f = zalloc(sizeof(*f)))) {
+	if (!(f = of_new())) {
 		om_close(ino);
 		return -L_ENOMEM;
 	}

@@ -180,6 +180,8 @@ do_read(struct call *c, int fd, unsigned long ubuf, unsigned long n, long *poff)
 	off = poff ? (unsigned long)*poff : f->off;
 	if ((long)n < 0)
 		return -L_EINVAL;
+	if (!range_ok(ubuf, n))
+		return -L_EFAULT;
 	while (done < n) {
 		unsigned long chunk = n - done < PM_BODY ? n - done : PM_BODY;
 		r = kread(c, f, c->buf, chunk, &off);
@@ -211,6 +213,8 @@ do_write(struct call *c, int fd, unsigned long ubuf, unsigned long n, long *poff
 		return f->kind == OF_FILE ? -L_EINVAL : -L_ESPIPE;
 	if ((long)n < 0)
 		return -L_EINVAL;
+	if (!range_ok(ubuf, n))
+		return -L_EFAULT;
 	off = poff ? (unsigned long)*poff : f->off;
 	while (done < n || n == 0) {
 		unsigned long chunk = n - done < PM_BODY ? n - done : PM_BODY;
@@ -413,11 +417,11 @@ sys_pipe2(struct call *c, unsigned long ufds, unsigned flags)
 		return -L_EIO;
 	if ((long)m.annex[0] < 0)
 		return (long)m.annex[0];
-	rf = zalloc(sizeof(*rf));
-	wf = zalloc(sizeof(*wf));
+	rf = of_new();
+	wf = of_new();
 	if (!rf || !wf) {
-		free(rf);
-		free(wf);
+		of_free(rf);
+		of_free(wf);
 		return -L_ENOMEM;
 	}
 	*rf = (struct ofile){ .refs = 1, .kind = OF_STM, .flags = L_O_RDONLY | (flags & L_O_NONBLOCK),

@@ -454,18 +454,31 @@ dispatch(struct call *c)
 /*
  * A process's twin: serves its traps until the process is gone.  p is
  * checked against the trap port it was started for after every wait, so
- * a reused slot is never mistaken for its process.
+ * a reused slot is never mistaken for its process.  Twins are kept when
+ * their process ends and serve the next one (a thread's stack cannot be
+ * freed by the thread), so pm's memory follows the number of processes
+ * alive, not of processes made.
  */
+struct twin {
+	ksem_t go;			/* V: p is set, serve it */
+	struct proc *p;
+	char *buf;
+	struct twin *next;		/* on the idle list */
+};
+
+static struct twin *idle_twins;		/* under pm_lock */
+unsigned long n_twins;
+
+/* Serves p; returns with pm_lock held once p is gone. */
 static void
-twin(void *arg)
+serve(struct proc *p, char *buf)
 {
-	struct proc *p = arg;
 	struct kui port = p->trap;
 	struct kmsg m, rep;
 	struct call c;
 	long r;
 
-	c.buf = malloc(PM_BODY);
+	c.buf = buf;
 	for (;;) {
 		memset(&m, 0, sizeof(m));
 		r = ipcReceive(&m, &port, K_NOTIMEOUT);
@@ -504,23 +517,53 @@ twin(void *arg)
 	}
 	if (uiEqual(&p->trap, &port))
 		p->twin_alive = false;
-	mutexRel(&pm_lock);
-	free(c.buf);
-	threadDelete(0);
 }
 
+static void
+twin(void *arg)
+{
+	struct twin *w = arg;
+
+	for (;;) {
+		serve(w->p, w->buf);
+		w->p = NULL;
+		w->next = idle_twins;
+		idle_twins = w;
+		mutexRel(&pm_lock);
+		semP(&w->go, K_NOTIMEOUT);
+	}
+}
+
+/* Gives p a twin (pm_lock held): an idle one, or a new thread. */
 long
 twin_start(struct proc *p)
 {
+	struct twin *w = idle_twins;
 	long r;
 
 	p->twin_alive = true;
-	r = threadStart(twin, p, 0, 64 * 1024);
-	if (r < 0)
+	if (w) {
+		idle_twins = w->next;
+		w->p = p;
+		semV(&w->go);
+		return 0;
+	}
+	if (!(w = zalloc(sizeof(*w))) || !(w->buf = malloc(PM_BODY))) {
+		free(w);
 		p->twin_alive = false;
-	else
-		p->twin = r;
-	return r;
+		return -K_ENOMEM;
+	}
+	semInit(&w->go, 0);
+	w->p = p;
+	n_twins++;
+	if ((r = threadStart(twin, w, 0, 64 * 1024)) < 0) {
+		free(w->buf);
+		free(w);
+		p->twin_alive = false;
+		return r;
+	}
+	p->twin = r;
+	return 0;
 }
 
 /* Messages to pm's port and to the control ports: signals, notices. */

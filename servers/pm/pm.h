@@ -175,6 +175,9 @@ long sys_setitimer(struct call *c, int which, unsigned long unew, unsigned long 
 long fd_alloc(struct proc *p, struct ofile *f, int from, bool cloexec);
 struct ofile *fd_get(struct proc *p, int fd);
 void of_put(struct ofile *f);
+struct ofile *of_new(void);
+void of_free(struct ofile *f);
+extern unsigned long n_ofiles, n_vnodes, n_twins;
 void fd_close_all(struct proc *p);
 void fd_fork(struct proc *child, struct proc *parent);
 void fd_exec(struct proc *p);
@@ -199,6 +202,7 @@ void join_path(char *out, unsigned long size, const char *base, const char *rel)
 long mem_syscall(struct call *c, long nr, bool *handled);
 
 /* util.c */
+bool range_ok(unsigned long a, unsigned long n);	/* in the user half */
 long copyin(struct proc *p, void *dst, unsigned long usrc, unsigned long n);
 long copyout(struct proc *p, unsigned long udst, const void *src, unsigned long n);
 long copyinstr(struct proc *p, char *dst, unsigned long usrc, unsigned long max);

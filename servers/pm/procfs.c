@@ -46,6 +46,43 @@ split(struct proc *me, const char *abs, const char **rest)
 	return proc_find(pid);
 }
 
+/*
+ * /proc/objects (motet's own): what the servers and the nucleus hold, for
+ * leak tests: processes, open files, vnodes and twins of pm, om's open
+ * references, stm's keys and waiting calls, the nucleus's actors and
+ * threads.
+ */
+static int
+objects_text(char *t, unsigned long size)
+{
+	struct kaddr om = { .ui = om_port, .mode = K_ADDR_PORT };
+	struct kaddr stm = { .ui = stm_port, .mode = K_ADDR_PORT };
+	unsigned long fsv[5] = { 0 }, sv[2] = { 0 };
+	struct kmsg m, rep;
+	struct ksysinfo k;
+	int np = 0;
+
+	for (int i = 0; i < NPROC; i++)
+		np += procs[i].state != P_FREE;
+	memset(&m, 0, sizeof(m));
+	memset(&rep, 0, sizeof(rep));
+	m.annex[0] = OM_STATFS;
+	rep.body = fsv;
+	rep.bodysize = sizeof(fsv);
+	ipcCall(&m, &om, &rep, K_NOTIMEOUT);
+	memset(&m, 0, sizeof(m));
+	memset(&rep, 0, sizeof(rep));
+	m.annex[0] = STM_STAT;
+	rep.body = sv;
+	rep.bodysize = sizeof(sv);
+	ipcCall(&m, &stm, &rep, K_NOTIMEOUT);
+	sysInfo(&k);
+	return ksnprintf(t, size, "pm.procs %d\npm.ofiles %lu\npm.vnodes %lu\npm.twins %lu\n"
+			 "om.refs %lu\nstm.keys %lu\nstm.waiting %lu\nnucleus.actors %lu\n"
+			 "nucleus.threads %lu\n", np, n_ofiles, n_vnodes, n_twins, fsv[4], sv[0],
+			 sv[1], (unsigned long)k.nactors, (unsigned long)k.nthreads);
+}
+
 static char
 state_of(struct proc *q)
 {
@@ -75,6 +112,8 @@ make_text(struct proc *me, const char *abs, unsigned long *len)
 			      "Cached:                0 kB\nSwapTotal:             0 kB\n"
 			      "SwapFree:              0 kB\n", (unsigned long)k.pages_total * 4,
 			      (unsigned long)k.pages_free * 4, (unsigned long)k.pages_free * 4);
+	} else if (strcmp(abs, "/proc/objects") == 0) {
+		n = objects_text(t, 1024);
 	} else if (strcmp(abs, "/proc/uptime") == 0) {
 		long ns = timeNow();
 		n = ksnprintf(t, 1024, "%ld.%02ld 0.00\n", ns / 1000000000L, ns / 10000000L % 100);
@@ -181,7 +220,7 @@ procfs_open(struct proc *p, const char *abs, struct ofile **out)
 		ksnprintf(target, sizeof(target), "/proc/%d", p->pid);
 		abs = target;
 	}
-	if (!(f = zalloc(sizeof(*f))))
+	if (!(f = of_new()))
 		return -L_ENOMEM;
 	f->refs = 1;
 	f->kind = OF_PROC;
@@ -190,7 +229,7 @@ procfs_open(struct proc *p, const char *abs, struct ofile **out)
 		f->len = ~0UL;
 		f->mode = L_S_IFDIR | 0555;
 	} else if (!(f->data = make_text(p, abs, &f->len))) {
-		free(f);
+		of_free(f);
 		return -L_ENOENT;
 	} else {
 		f->mode = L_S_IFREG | 0444;
@@ -228,7 +267,7 @@ long
 procfs_getdents(struct ofile *f, char *buf, unsigned long size)
 {
 	static const char *files[] = { "stat", "cmdline", "comm", "status", "exe" };
-	static const char *top[] = { "self", "meminfo", "uptime" };
+	static const char *top[] = { "self", "meminfo", "uptime", "objects" };
 	bool root = strcmp(f->path, "/proc") == 0;
 	unsigned long used = 0, k;
 	bool end = false;
@@ -247,19 +286,19 @@ procfs_getdents(struct ofile *f, char *buf, unsigned long size)
 			}
 			strlcpy(name, files[i - 2], sizeof(name));
 			type = i - 2 == 4 ? L_DT_LNK : L_DT_REG;
-		} else if (i - 2 < 3) {
+		} else if (i - 2 < 4) {
 			strlcpy(name, top[i - 2], sizeof(name));
 			type = i == 2 ? L_DT_LNK : L_DT_REG;
 		} else {
 			/* process slots in table order */
-			unsigned long slot = i - 5;
+			unsigned long slot = i - 6;
 			while (slot < NPROC && procs[slot].state == P_FREE)
 				slot++;
 			if (slot >= NPROC) {
 				end = true;
 				break;
 			}
-			f->off = slot + 5;
+			f->off = slot + 6;
 			i = f->off;
 			ksnprintf(name, sizeof(name), "%d", procs[slot].pid);
 			ino = PROC_INO(procs[slot].pid, 0);

@@ -8,7 +8,7 @@
 
 #define USER_END	0x800000000000UL
 
-static bool
+bool
 range_ok(unsigned long a, unsigned long n)
 {
 	return a < USER_END && n <= USER_END - a;

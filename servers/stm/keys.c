@@ -34,6 +34,18 @@ static int cancel_next;
 struct pend stm_pends = { .next = &stm_pends, .prev = &stm_pends };
 
 /* A new key for obj, or 0 if the table is full. */
+/* Keys in use and calls waiting (STM_STAT). */
+void
+stmCounts(unsigned long *nkeys, unsigned long *npend)
+{
+	struct pend *p;
+
+	*nkeys = nfree < 0 ? 0 : (unsigned long)(NKEYS - nfree);
+	*npend = 0;
+	for (p = stm_pends.next; p != &stm_pends; p = p->next)
+		(*npend)++;
+}
+
 unsigned long
 keyNew(int type, struct stream *obj)
 {

@@ -180,7 +180,22 @@ do_cancel(struct kmsg *req, struct kmsg *reply, void *ctx)
 	return 0;
 }
 
+static long
+do_stat(struct kmsg *req, struct kmsg *reply, void *ctx)
+{
+	static unsigned long v[2];
+
+	CHECK_PROT(req);
+	mutexGet(&stm_lock);
+	stmCounts(&v[0], &v[1]);
+	mutexRel(&stm_lock);
+	reply->body = v;
+	reply->bodysize = sizeof(v);
+	return 0;
+}
+
 static const struct srv_op ops[] = {
+	{ STM_STAT, 0, do_stat },
 	{ STM_OPEN, 0, do_open },
 	{ STM_PIPE, 0, do_pipe },
 	{ STM_CLOSE, 0, do_close },

@@ -66,6 +66,7 @@ extern char stm_dbuf[STM_IO_MAX];	/* body of replies to waiting calls */
 
 /* keys.c */
 unsigned long keyNew(int type, struct stream *obj);
+void stmCounts(unsigned long *nkeys, unsigned long *npend);
 int keyGet(unsigned long key, struct stream **obj);
 void keyFree(unsigned long key);
 void streamChanged(struct stream *s);

@@ -161,7 +161,7 @@ pat(unsigned long i, unsigned seed)
 static void
 t_start(void)
 {
-	unsigned long w[8] = { OM_STATFS }, v[4];
+	unsigned long w[8] = { OM_STATFS }, v[5];
 	unsigned long n = 0;
 	long r = IPCERR(K_EUNKNOWN);
 
@@ -179,6 +179,7 @@ t_start(void)
 	memcpy(v, rbody, sizeof(v));
 	CHECK(v[0] >= v[1] && v[1] > 0 && v[2] > v[3] && v[3] > 0, "statfs %lu %lu %lu %lu",
 	      v[0], v[1], v[2], v[3]);
+	CHECK_EQ(v[4], 0);				/* no open references yet */
 	ktest_end();
 }
 

@@ -96,8 +96,8 @@ unixPort(unsigned long n)
  *              size): sets the size, mtime and ctime.
  * OM_UTIMENS   w1 ino, w2 atime, w3 mtime (ns since the epoch; -1 now,
  *              -2 unchanged), w4 cred.
- * OM_STATFS    Reply body: blocks, free blocks, files, free files (4
- *              longs).
+ * OM_STATFS    Reply body: blocks, free blocks, files, free files, open
+ *              references (5 longs).
  */
 #define OM_OPEN		0x6f6d01
 #define OM_CLOSE	0x6f6d02
@@ -164,6 +164,8 @@ unixPort(unsigned long n)
  *              port once, the next time the object's state changes.
  * STM_CANCEL   one-way: w1 pid, w2 seq.
  * STM_NOTIFY   stm -> pm, one-way: w1 cookie.
+ * STM_STAT     Reply body: keys given out and not closed, calls waiting
+ *              (2 longs): what a leak test counts.
  *
  * Terminal signals (^C, ^\, ^Z) go as UNIX_SIGNAL to every member of the
  * foreground process group's port group (a broadcast to its name).
@@ -177,6 +179,7 @@ unixPort(unsigned long n)
 #define STM_POLL	0x73740007
 #define STM_CANCEL	0x73740008
 #define STM_NOTIFY	0x73740009
+#define STM_STAT	0x7374000a
 
 #define UNIX_PG(pgid, sid)	(((unsigned long)(sid) << 32) | (unsigned)(pgid))
 #define UNIX_PG_PGID(w)		((int)(unsigned)(w))
