@@ -84,29 +84,21 @@ om_path_call(struct kmsg *m, const char *path, const char *path2, char *rbuf, un
 	}
 }
 
+/* om's OM_CLOSE of a node, stm's STM_CLOSE of a key: a call, not a
+ * one-way message, which a full queue could drop (a leak). */
 static void
-om_close(unsigned long ino)
+send_close(const struct kui *port, unsigned long op, unsigned long what)
 {
 	struct kmsg m;
-	struct kaddr to = { .ui = om_port, .mode = K_ADDR_PORT };
+	struct kaddr to = { .ui = *port, .mode = K_ADDR_PORT };
 
 	memset(&m, 0, sizeof(m));
-	m.annex[0] = OM_CLOSE;
-	m.annex[1] = ino;
-	ipcSend(&m, &to);
+	m.annex[0] = op;
+	m.annex[1] = what;
+	ipcCall(&m, &to, &m, K_NOTIMEOUT);
 }
 
-static void
-stm_close(unsigned long key)
-{
-	struct kmsg m;
-	struct kaddr to = { .ui = stm_port, .mode = K_ADDR_PORT };
-
-	memset(&m, 0, sizeof(m));
-	m.annex[0] = STM_CLOSE;
-	m.annex[1] = key;
-	ipcSend(&m, &to);
-}
+static void om_close(unsigned long ino) { send_close(&om_port, OM_CLOSE, ino); }
 
 static struct vnode *
 vn_get(unsigned long ino, unsigned long size)
@@ -162,7 +154,7 @@ of_put(struct ofile *f)
 	if (!f || --f->refs > 0)
 		return;
 	if (f->kind == OF_STM)
-		stm_close(f->key);
+		send_close(&stm_port, STM_CLOSE, f->key);
 	if (f->ino)
 		om_close(f->ino);
 	if (f->vn)

@@ -165,23 +165,37 @@ kwrite(struct call *c, struct ofile *f, const char *buf, unsigned long n, unsign
 	}
 }
 
-/* read(2) and pread(2) (off != NULL: at *off, the file offset kept). */
+/* The checks read and write share: the open file, where the transfer
+ * starts (*poff for pread/pwrite, else the file's offset), the buffer. */
 static long
-do_read(struct call *c, int fd, unsigned long ubuf, unsigned long n, long *poff)
+rw_start(struct call *c, int fd, unsigned long ubuf, unsigned long n, const long *poff,
+	 struct ofile **fp, unsigned long *off)
 {
 	struct ofile *f = fd_get(c->p, fd);
-	unsigned long off, done = 0;
-	long r = 0;
 
 	if (!f)
 		return -L_EBADF;
 	if (poff && (f->kind != OF_FILE || *poff < 0))
 		return f->kind == OF_FILE ? -L_EINVAL : -L_ESPIPE;
-	off = poff ? (unsigned long)*poff : f->off;
 	if ((long)n < 0)
 		return -L_EINVAL;
 	if (!range_ok(ubuf, n))
 		return -L_EFAULT;
+	*fp = f;
+	*off = poff ? (unsigned long)*poff : f->off;
+	return 0;
+}
+
+/* read(2) and pread(2) (off != NULL: at *off, the file offset kept). */
+static long
+do_read(struct call *c, int fd, unsigned long ubuf, unsigned long n, long *poff)
+{
+	struct ofile *f;
+	unsigned long off, done = 0;
+	long r;
+
+	if ((r = rw_start(c, fd, ubuf, n, poff, &f, &off)) < 0)
+		return r;
 	while (done < n) {
 		unsigned long chunk = n - done < PM_BODY ? n - done : PM_BODY;
 		r = kread(c, f, c->buf, chunk, &off);
@@ -203,19 +217,12 @@ do_read(struct call *c, int fd, unsigned long ubuf, unsigned long n, long *poff)
 static long
 do_write(struct call *c, int fd, unsigned long ubuf, unsigned long n, long *poff)
 {
-	struct ofile *f = fd_get(c->p, fd);
+	struct ofile *f;
 	unsigned long off, done = 0;
-	long r = 0;
+	long r;
 
-	if (!f)
-		return -L_EBADF;
-	if (poff && (f->kind != OF_FILE || *poff < 0))
-		return f->kind == OF_FILE ? -L_EINVAL : -L_ESPIPE;
-	if ((long)n < 0)
-		return -L_EINVAL;
-	if (!range_ok(ubuf, n))
-		return -L_EFAULT;
-	off = poff ? (unsigned long)*poff : f->off;
+	if ((r = rw_start(c, fd, ubuf, n, poff, &f, &off)) < 0)
+		return r;
 	while (done < n || n == 0) {
 		unsigned long chunk = n - done < PM_BODY ? n - done : PM_BODY;
 		if (copyin(c->p, c->buf, ubuf + done, chunk) < 0) {
