@@ -59,6 +59,8 @@ struct kexcmsg {
 /* threadContext operations. */
 #define K_CTX_GET	0
 #define K_CTX_SET	1
+#define K_CTX_FPU_GET	2	/* the 512-byte FXSAVE area of the FPU/SSE state */
+#define K_CTX_FPU_SET	3
 
 /* Trap numbers for trapConnect. */
 #define K_TRAP_SYSCALL	0x100	/* the syscall instruction */

@@ -385,11 +385,59 @@ nc_threadSetFs(long tid, long base)
 	return with_thread(tid, do_set_fs, base);
 }
 
+/* The FPU area of a thread that waits or is suspended: switched out, so
+ * the area is the thread's state.  A switch holds its processor's
+ * run-queue lock until the next thread runs, so with that lock held, a
+ * thread that is neither running nor current there is all saved. */
+struct fpu_op {
+	bool set;
+	u8 *area;
+};
+
+static long
+do_fpu(struct thread *t, long arg)
+{
+	struct fpu_op *op = (struct fpu_op *)arg;
+	struct cpu *c;
+	long r = K_OK;
+	int st;
+
+	if (!stopped_ctx(t))
+		return -K_ESTATE;
+	c = &cpus[t->cpu];
+	spin_lock(&c->rq.lock);
+	st = READ_ONCE(t->state);
+	if (c->current == t || (st != K_TS_BLOCKED && st != K_TS_SUSPENDED)) {
+		r = -K_EAGAIN;			/* on its way out: ask again */
+	} else if (op->set) {
+		u32 mask = *(u32 *)(t->fpu + 28), mxcsr;
+		memcpy(&mxcsr, op->area + 24, 4);
+		mxcsr &= mask ? mask : 0xffbf;	/* reserved bits would fault fxrstor */
+		memcpy(t->fpu, op->area, 512);
+		memcpy(t->fpu + 24, &mxcsr, 4);
+		memcpy(t->fpu + 28, &mask, 4);
+	} else {
+		memcpy(op->area, t->fpu, 512);
+	}
+	spin_unlock(&c->rq.lock);
+	return r;
+}
+
 long
 nc_threadContext(long tid, long op, long uctx)
 {
 	struct kcontext k;
 	long r;
+
+	if (op == K_CTX_FPU_GET || op == K_CTX_FPU_SET) {
+		u8 area[512];
+		struct fpu_op f = { op == K_CTX_FPU_SET, area };
+		if (f.set && copyin(area, (uaddr_t)uctx, sizeof(area)) < 0)
+			return -K_EFAULT;
+		if ((r = with_thread(tid, do_fpu, (long)&f)) < 0)
+			return r;
+		return f.set ? K_OK : copyout((uaddr_t)uctx, area, sizeof(area));
+	}
 
 	if (op == K_CTX_GET) {
 		if ((r = with_thread(tid, do_get_ctx, (long)&k)) < 0)

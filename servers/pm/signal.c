@@ -11,10 +11,9 @@
  *
  * The handler's frame is Linux's rt_sigframe: the return address
  * (sa_restorer), a ucontext with the interrupted registers and mask, and
- * a siginfo.  rt_sigreturn reads it back.  The FPU state is not saved
- * (fpstate NULL): handlers run at a system call's end, where the SysV
- * ABI lets the vector registers change, except when a signal stops a
- * computing process (to do: ask the nucleus for the FPU area).
+ * a siginfo; above it, 64-byte aligned, the FPU and SSE state (FXSAVE
+ * format, from the nucleus: threadContext K_CTX_FPU_GET) that
+ * uc_mcontext.fpstate points at.  rt_sigreturn reads both back.
  */
 #include "pm.h"
 
@@ -123,6 +122,21 @@ do_continue(struct proc *p)
 	notify_parent(p);
 }
 
+/* The thread's FPU area: it may still be on its way off its processor
+ * when pm hears of it (-K_EAGAIN): ask again. */
+static long
+fpu_op(long tid, long op, void *area)
+{
+	long r;
+
+	for (int i = 0; i < 1000; i++) {
+		if ((r = threadContext(tid, op, area)) != -K_EAGAIN)
+			return r;
+		threadYield();
+	}
+	return r;
+}
+
 /* Writes the frame for `sig` on the process's stack and moves ctx into
  * the handler; `rax` is what the interrupted code gets back in rax. */
 static long
@@ -131,7 +145,8 @@ push_frame(struct proc *p, int sig, struct kcontext *k, unsigned long mask, int 
 {
 	struct linux_sigaction *a = &p->sig->act[sig];
 	struct sigframe f;
-	unsigned long sp;
+	unsigned long sp, fpsp;
+	unsigned char fpu[512] __attribute__((aligned(16)));
 
 	memset(&f, 0, sizeof(f));
 	f.restorer = a->restorer;
@@ -148,7 +163,11 @@ push_frame(struct proc *p, int sig, struct kcontext *k, unsigned long mask, int 
 	f.info.code = code;
 	if (sig == L_SIGSEGV || sig == L_SIGBUS || sig == L_SIGILL || sig == L_SIGFPE)
 		f.info.addr = addr;
-	sp = (k->rsp - 128 - sizeof(f)) & ~15UL;	/* below the red zone */
+	fpsp = (k->rsp - 128 - sizeof(fpu)) & ~63UL;	/* below the red zone */
+	if (fpu_op(p->tid, K_CTX_FPU_GET, fpu) < 0 || copyout(p, fpsp, fpu, sizeof(fpu)) < 0)
+		return -L_EFAULT;
+	f.uc.mc.fpstate = fpsp;
+	sp = (fpsp - sizeof(f)) & ~15UL;
 	sp -= 8;					/* as after a call */
 	if (copyout(p, sp, &f, sizeof(f)) < 0)
 		return -L_EFAULT;
@@ -475,6 +494,11 @@ sys_rt_sigreturn(struct call *c)
 		proc_exit(p, L_SIGSEGV | L_WCOREFLAG);
 		c->noreply = true;
 		return 0;
+	}
+	if (uc.mc.fpstate) {
+		unsigned char fpu[512] __attribute__((aligned(16)));
+		if (copyin(p, fpu, uc.mc.fpstate, sizeof(fpu)) == 0)
+			fpu_op(p->tid, K_CTX_FPU_SET, fpu);
 	}
 	p->blocked = uc.sigmask & ~SIGMASK_FIXED;
 	return (long)uc.mc.rax;

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile int got, info_ok, chld;
@@ -15,6 +16,24 @@ static void on_sig(int s) { got = s; }
 static void on_info(int s, siginfo_t *si, void *uc) { info_ok = si->si_signo == s && uc; }
 static void on_chld(int s) { chld++; }
 static void on_segv(int s) { siglongjmp(jb, 1); }
+static void handler(int sig, void (*fn)(int), int flags);
+static volatile int fp_hits;
+static void on_fp(int s) { volatile double x = 1.5; for (int i = 0; i < 64; i++) x = x * 1.25 - 0.5; fp_hits++; }
+
+/* A computing child whose SSE registers hold its sums: handlers that use
+ * them too must find them put back (the frame's fpstate). */
+static int
+fp_child(void)
+{
+	double a = 0, b = 0;
+
+	handler(SIGUSR1, on_fp, SA_RESTART);
+	for (long i = 0; i < 30000000L && fp_hits < 20; i++) {
+		a += 1.0;
+		b += 2.0;
+	}
+	return a * 2 == b && fp_hits > 0 ? 0 : 1;
+}
 static void __attribute__((noinline)) poke(long a) { *(volatile int *)a = 1; }
 
 static void
@@ -128,6 +147,16 @@ main(void)
 	pid = later(SIGUSR1);
 	CHECK(sleep(5) > 0 && got == SIGUSR1);
 	waitpid(pid, &st, 0);
+	/* signals into a computing process keep its FPU and SSE state */
+	if ((pid = fork()) == 0)
+		_exit(fp_child());
+	for (int i = 0; i < 40; i++) {
+		struct timespec ts = { 0, 15 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		if (kill(pid, SIGUSR1) < 0)
+			break;
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	/* a fault goes to a handler */
 	handler(SIGSEGV, on_segv, SA_NODEFER);
 	{
