@@ -345,6 +345,26 @@ run2(void)
 	CHECK_EQ(threadSetFs(ctid, 1UL << 47), -K_EINVAL);	/* not canonical */
 	CHECK_EQ(threadSetFs(BAD_AID, tm.rdi), -K_EUNKNOWN);
 	CHECK_EQ(threadSetFs(ctid, tm.rdi), K_OK);
+	{	/* its FPU area: read, changed (MXCSR's reserved bits cleared) */
+		unsigned char fa[512] __attribute__((aligned(16)));
+		unsigned mx, mask;
+		long e2;
+		while ((e2 = threadContext(ctid, K_CTX_FPU_GET, (struct kcontext *)fa)) == -K_EAGAIN)
+			threadYield();
+		CHECK_EQ(e2, K_OK);
+		memcpy(&mx, fa + 24, 4);
+		memcpy(&mask, fa + 28, 4);
+		CHECK_EQ(mx, 0x1f80);			/* the default MXCSR */
+		mx = 0x1f80 | 0x6000 | 0xffff0000u;	/* round toward zero; reserved bits */
+		memcpy(fa + 24, &mx, 4);
+		CHECK_EQ(threadContext(ctid, K_CTX_FPU_SET, (struct kcontext *)fa), K_OK);
+		memset(fa, 0, sizeof(fa));
+		CHECK_EQ(threadContext(ctid, K_CTX_FPU_GET, (struct kcontext *)fa), K_OK);
+		memcpy(&mx, fa + 24, 4);
+		CHECK_EQ(mx, (0x7f80u) & (mask ? mask : 0xffbfu));
+		CHECK_EQ(threadContext(ctid, K_CTX_FPU_GET, NUCLEUS_PTR), -K_EFAULT);
+		CHECK_EQ(threadContext(threadSelf(), K_CTX_FPU_GET, (struct kcontext *)fa), -K_ESTATE);
+	}
 	k = (struct kcontext){ .rip = tm.rdx, .rsp = tm.r10 };
 	tid2 = threadCreateCtx(caid, &k, K_THREAD_SUSPENDED);
 	CHECK(tid2 > 0, "threadCreateCtx suspended: %s", kerrName(tid2));
