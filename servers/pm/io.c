@@ -652,7 +652,7 @@ sys_sendfile(struct call *c, int out, int in, unsigned long uoff, unsigned long 
 	}
 	if (uoff)
 		copyout(c->p, uoff, &off, 8);
-	else if (fi->kind == OF_FILE)
+	else if (fi->kind == OF_FILE || fi->kind == OF_PROC)
 		fi->off = off;
 	return done ? (long)done : r;
 }

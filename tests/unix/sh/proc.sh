@@ -1,5 +1,7 @@
 # /proc as ps and friends use it
 sleep 3 & p=$!
+# until the child has become sleep (fork, then execve)
+while [ "$(cat /proc/$p/comm 2>/dev/null)" != sleep ]; do :; done
 ps -o pid,comm | grep -c "^ *$p sleep$"
 grep -c MemTotal /proc/meminfo
 [ "$(readlink /proc/self)" -gt 0 ] && echo self-is-a-pid
