@@ -580,9 +580,13 @@ control(void)
 		sig_check_alarms();
 		if (r == K_OK && m.annex[0] == UNIX_SIGNAL &&
 		    (m.protid == UNIX_PROTID) && m.port.stamp > UNIX_PORT_PROC(0)) {
+			/* from stm (sender 0: the terminal) or from a kill of a group:
+			 * the sender took its own already; the others by its ids */
 			struct proc *p = proc_find((int)(m.port.stamp - UNIX_PORT_PROC(0)));
-			int sig = (int)m.annex[1];
-			if (p && sig > 0 && sig <= L_NSIG)
+			int sig = (int)m.annex[1], from = (int)m.annex[2];
+			if (p && sig > 0 && sig <= L_NSIG && p->pid != from &&
+			    (!from || may_signal_ids(UNIX_CRED_UID(m.annex[3]), UNIX_CRED_GID(m.annex[3]),
+						     (int)m.annex[4], p, sig)))
 				sig_post(p, sig);
 		} else if (r == K_OK && m.annex[0] == STM_NOTIFY) {
 			struct proc *p = proc_find((int)m.annex[1]);

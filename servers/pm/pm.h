@@ -148,6 +148,8 @@ long sys_setsid(struct call *c);
 void pgrp_join(struct proc *p);
 void pgrp_leave(struct proc *p);
 struct kui pgrp_name(int pgid);
+struct kui pgrp_key(int pgid);
+bool may_signal_ids(unsigned uid, unsigned euid, int sid, const struct proc *q, int sig);
 int pgrp_exists(int pgid, int sid);
 
 /* exec.c */

@@ -68,7 +68,7 @@ proc_new(void)
 }
 
 /* The key of process group (or session) id's port group: only pm has it. */
-static struct kui
+struct kui
 pgrp_key(int pgid)
 {
 	struct kui k = uiBuild(K_UI_KEY, pm_secret[0] ^ (unsigned long)pgid);
@@ -108,12 +108,13 @@ pgrp_leave(struct proc *p)
 	grpFree(&key);
 }
 
-/* Is there a process group pgid in session sid? */
+/* Is there a process group pgid in session sid (-1: in any)? */
 int
 pgrp_exists(int pgid, int sid)
 {
 	for (int i = 0; i < NPROC; i++)
-		if (procs[i].state == P_RUN && procs[i].pgid == pgid && procs[i].sid == sid)
+		if (procs[i].state == P_RUN && procs[i].pgid == pgid &&
+		    (sid < 0 || procs[i].sid == sid))
 			return 1;
 	return 0;
 }
@@ -328,13 +329,58 @@ sys_wait4(struct call *c, int pid, unsigned long ustatus, int options)
 	}
 }
 
+/* May a sender with these ids (a process of session sid) signal q? */
+bool
+may_signal_ids(unsigned uid, unsigned euid, int sid, const struct proc *q, int sig)
+{
+	if (euid == 0 || uid == q->uid || euid == q->uid || uid == q->suid || euid == q->suid)
+		return true;
+	return sig == L_SIGCONT && sid == q->sid;
+}
+
 static bool
 may_signal(struct proc *p, struct proc *q, int sig)
 {
-	if (p->euid == 0 || p->uid == q->uid || p->euid == q->uid || p->uid == q->suid ||
-	    p->euid == q->suid)
-		return true;
-	return sig == L_SIGCONT && p->sid == q->sid;
+	return may_signal_ids(p->uid, p->euid, p->sid, q, sig);
+}
+
+/*
+ * kill(0) and kill(-pgid): one broadcast of UNIX_SIGNAL to the process
+ * group's port group, whose members' control ports the control thread
+ * serves (it checks each target against the sender's ids in the message).
+ * An empty group is told by the send's -K_ENOMEMBER.  The sender, if in
+ * the group, takes its own signal at once, as kill(2) wants; the control
+ * thread skips it.  EPERM needs the table: no member the sender may signal.
+ */
+static long
+kill_group(struct proc *p, int pgid, int sig)
+{
+	struct kui key = pgrp_key(pgid);
+	struct kmsg m;
+	struct kaddr to = { .ui = pgrp_name(pgid), .mode = K_ADDR_BROADCAST };
+	bool allowed = false;
+	long r;
+
+	memset(&m, 0, sizeof(m));
+	m.annex[0] = UNIX_SIGNAL;
+	m.annex[1] = (unsigned long)sig;
+	m.annex[2] = (unsigned long)p->pid;
+	m.annex[3] = UNIX_CRED(p->uid, p->euid);
+	m.annex[4] = (unsigned long)p->sid;
+	r = ipcSend(&m, &to);
+	if (r == -K_ENOMEMBER || r == -K_EUNKNOWN) {
+		if (!pgrp_exists(pgid, -1))
+			grpFree(&key);		/* made by pgrp_name for this send only */
+		return -L_ESRCH;
+	}
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i].state == P_RUN && procs[i].pgid == pgid && may_signal(p, &procs[i], sig))
+			allowed = true;
+	if (!allowed)
+		return -L_EPERM;
+	if (sig && p->pgid == pgid)
+		sig_post(p, sig);
+	return 0;
 }
 
 long
@@ -345,6 +391,8 @@ sys_kill(struct call *c, int pid, int sig)
 
 	if (sig < 0 || sig > L_NSIG)
 		return -L_EINVAL;
+	if (pid == 0 || pid < -1)
+		return kill_group(p, pid ? -pid : p->pgid, sig);
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *q = &procs[i];
 		bool match;
@@ -352,12 +400,8 @@ sys_kill(struct call *c, int pid, int sig)
 			continue;
 		if (pid > 0)
 			match = q->pid == pid;
-		else if (pid == 0)
-			match = q->pgid == p->pgid && q->state == P_RUN;
-		else if (pid == -1)
-			match = q->pid != 1 && q != p && q->state == P_RUN;
 		else
-			match = q->pgid == -pid && q->state == P_RUN;
+			match = q->pid != 1 && q != p && q->state == P_RUN;	/* -1: all */
 		if (!match)
 			continue;
 		found++;

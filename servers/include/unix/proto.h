@@ -192,8 +192,11 @@ unixPort(unsigned long n)
 
 /*
  * A signal, one-way to a process's control port (or to a process group's
- * port group): w1 signo, w2 the sender's pid (0: the system), w3 the
- * sender's cred.
+ * port group): w1 signo, w2 the sender's pid (0: the system, which may
+ * signal anyone), w3 UNIX_CRED(uid, euid) of the sender, w4 its session
+ * (SIGCONT within a session needs no matching ids).  pm serves control
+ * ports; a sender that is in the group it signals has taken its own
+ * signal already (kill(2) acts on the caller before it returns).
  */
 #define UNIX_SIGNAL	0x7369670001UL
 
