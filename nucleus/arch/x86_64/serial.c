@@ -18,7 +18,10 @@ serial_init(void)
 	outb(COM1 + 0, 0x01);	/* 115200 baud */
 	outb(COM1 + 1, 0x00);
 	outb(COM1 + 3, 0x03);	/* 8N1 */
-	outb(COM1 + 2, 0xc7);	/* FIFO on, cleared */
+	/* no FIFO: turning it on or clearing it would drop input that came
+	 * before (a script piped into QEMU); one byte waits in the receive
+	 * register until the interrupt takes it */
+	outb(COM1 + 2, 0x00);
 	outb(COM1 + 4, 0x0b);	/* DTR, RTS, OUT2 */
 }
 
