@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # run-check.sh: `make run` driven through tmux as a person would use it:
 # the busybox prompt appears, a command runs, ^C interrupts `sleep 100`
-# and the shell survives, `poweroff -f` ends QEMU.  Prints "run: ok" or
+# and the shell survives, `poweroff -f` ends QEMU.  Then `make run` with a
+# script on its input, as the README shows it.  Prints "run: ok" or
 # "FAIL run: <why>" (exit status likewise); the screen is kept in
 # build/test-logs/run-check.log.
 set -uo pipefail
@@ -35,4 +36,8 @@ wait_for 'shutdown requested' 20 || fail "poweroff -f did not stop the machine"
 screen > "$log"
 sleep 3
 tmux kill-session -t "$s" 2>/dev/null
+out=$(cd "$top" && printf 'echo scripted-$((2+3))\npoweroff -f\n' | timeout 120 make -s run 2>&1 | tr -d '\r')
+echo "$out" >> "$log"
+echo "$out" | grep -q '^scripted-5$' || { echo "FAIL run: a script piped into make run did not run"; exit 1; }
+echo "$out" | grep -q 'shutdown requested' || { echo "FAIL run: the piped poweroff -f did not stop it"; exit 1; }
 echo "run: ok"
