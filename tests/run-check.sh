@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # run-check.sh: `make run` driven through tmux as a person would use it:
 # the busybox prompt appears, a command runs, ^C interrupts `sleep 100`
-# and the shell survives, `poweroff -f` ends QEMU.  Then `make run` with a
+# and the shell survives, ^Z stops it and fg resumes it, `poweroff -f`
+# ends QEMU.  Then `make run` with a
 # script on its input, as the README shows it.  Prints "run: ok" or
 # "FAIL run: <why>" (exit status likewise); the screen is kept in
 # build/test-logs/run-check.log.
@@ -31,6 +32,16 @@ sleep 3
 tmux send-keys -t "$s" C-c
 tmux send-keys -t "$s" 'echo survived-$?' Enter
 wait_for '^survived-130' 20 || fail "^C did not interrupt sleep 100, or the shell did not survive"
+# job control: ^Z stops the foreground job, fg brings it back
+tmux send-keys -t "$s" 'sleep 100' Enter
+sleep 3
+tmux send-keys -t "$s" C-z
+wait_for 'Stopped +sleep 100' 20 || fail "^Z did not stop sleep 100"
+tmux send-keys -t "$s" 'fg' Enter
+sleep 3
+tmux send-keys -t "$s" C-c
+tmux send-keys -t "$s" 'echo back-$?' Enter
+wait_for '^back-130' 20 || fail "fg and ^C did not end the stopped job"
 tmux send-keys -t "$s" 'poweroff -f' Enter
 wait_for 'shutdown requested' 20 || fail "poweroff -f did not stop the machine"
 screen > "$log"
