@@ -38,7 +38,7 @@ all: $(B)/nucleus.bin $(ACTORS) $(SERVER_BINS) $(B)/root.cpio $(B)/root-test.cpi
 
 # Linux programs for the tests: static, with musl.
 MUSLCC   ?= musl-gcc
-UTESTS   := $(patsubst user/tests/%.c,$(B)/user/%,$(wildcard user/tests/*.c))
+UTESTS   := $(patsubst user/tests/%.c,$(B)/user/%,$(wildcard user/tests/*.c)) $(B)/user/t_pie
 
 # Root file systems for om: busybox and its links (+ the UNIX tests).
 BUSYBOX ?= /bin/busybox
@@ -52,6 +52,11 @@ $(B)/om-test.cpio: tools/mkcpio-test.sh
 $(B)/user/%: user/tests/%.c user/tests/t.h
 	@mkdir -p $(dir $@)
 	$(MUSLCC) -static -O2 -Wall -o $@ $<
+# a static PIE without libc (nothing to relocate): what the loader must do alone
+$(B)/user/t_pie: user/pie/t_pie.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -ffreestanding -fpie -static-pie -nostdlib -Wl,--no-dynamic-linker \
+		-Wl,-z,noexecstack -Wl,--build-id=none -o $@ $<
 
 deps:
 	@tools/deps.sh
