@@ -19,9 +19,6 @@ struct elf_rela {
 	s64 addend;
 };
 
-#define ET_EXEC		2
-#define ET_DYN		3
-#define EM_X86_64	62
 #define DT_NULL		0
 #define DT_RELA		7
 #define DT_RELASZ	8

@@ -9,20 +9,7 @@
 #define KERN_ELF_H
 
 #include <kern/types.h>
-
-struct elf_ehdr {
-	u8 ident[16];
-	u16 type, machine;
-	u32 version;
-	u64 entry, phoff, shoff;
-	u32 flags;
-	u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf_phdr {
-	u32 type, flags;
-	u64 offset, vaddr, paddr, filesz, memsz, align;
-};
+#include <motet/elf.h>
 
 struct elf_image {
 	const u8 *data;
@@ -34,12 +21,6 @@ struct elf_image {
 	int phnum;
 };
 
-#define PT_LOAD		1
-#define PT_DYNAMIC	2
-#define PT_GNU_RELRO	0x6474e552
-#define PF_X		1
-#define PF_W		2
-#define PF_R		4
 
 long elf_parse(const void *data, size_t size, struct elf_image *img);
 /* Calls fn(ctx, vaddr, addend) for each R_X86_64_RELATIVE relocation;

@@ -9,29 +9,10 @@
  * run their interpreter.
  */
 #include "pm.h"
+#include <motet/elf.h>
 
-#define EI_NIDENT	16
-#define PT_LOAD		1
-#define PT_INTERP	3
-#define PT_PHDR		6
-#define ET_EXEC		2
-#define ET_DYN		3
 #define MAX_ARGS	4096
 #define ARG_BYTES	(PM_BODY - 256)
-
-struct ehdr {
-	unsigned char ident[EI_NIDENT];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
 
 /* The arguments of the new program, in pm's memory. */
 struct args {
@@ -92,7 +73,7 @@ struct image {
 };
 
 static long
-map_segments(struct ofile *f, const struct ehdr *eh, const struct phdr *ph, struct image *im)
+map_segments(struct ofile *f, const struct elf_ehdr *eh, const struct elf_phdr *ph, struct image *im)
 {
 	unsigned long base = eh->type == ET_DYN ? PIE_BASE : 0, first = ~0UL;
 	static const char zeros[PAGE];
@@ -100,7 +81,7 @@ map_segments(struct ofile *f, const struct ehdr *eh, const struct phdr *ph, stru
 	im->phdr = 0;
 	im->brk = 0;
 	for (int i = 0; i < eh->phnum; i++) {
-		const struct phdr *h = &ph[i];
+		const struct elf_phdr *h = &ph[i];
 		unsigned long va, start, fend, mend, zend;
 		struct krgn r;
 		if (h->type == PT_PHDR)
@@ -253,8 +234,8 @@ static long
 load(struct proc *p, const char *path, struct args *a, int depth)
 {
 	struct ofile *f = NULL;
-	struct ehdr eh;
-	struct phdr *ph = NULL;
+	struct elf_ehdr eh;
+	struct elf_phdr *ph = NULL;
 	struct image im = { .aid = -1 };
 	struct kcontext k;
 	unsigned long sp;
@@ -328,8 +309,8 @@ load(struct proc *p, const char *path, struct args *a, int depth)
 	memcpy(&eh, head, sizeof(eh));
 	r = -L_ENOEXEC;
 	if (n < (long)sizeof(eh) || memcmp(eh.ident, "\177ELF", 4) || eh.ident[4] != 2 ||
-	    eh.ident[5] != 1 || eh.machine != 62 || (eh.type != ET_EXEC && eh.type != ET_DYN) ||
-	    eh.phentsize != sizeof(struct phdr) || eh.phnum == 0 || eh.phnum > 64)
+	    eh.ident[5] != 1 || eh.machine != EM_X86_64 || (eh.type != ET_EXEC && eh.type != ET_DYN) ||
+	    eh.phentsize != sizeof(struct elf_phdr) || eh.phnum == 0 || eh.phnum > 64)
 		goto out;
 	if (!(ph = malloc(sizeof(*ph) * eh.phnum)))
 		goto out;
