@@ -120,8 +120,8 @@ long actor_count(void) { return READ_ONCE(nactors); }
 
 /* The actor's end: its memory back (so that a waiter finds it free: no
  * thread of it runs in it any more; a nucleus copy into it from now on
- * fails), record the status, leave the table, drop handlers.  No lock
- * held.  The reaper frees the memory instead when interrupts are off (a
+ * fails), drop handlers and mini-ports (a waiter finds them gone too),
+ * record the status, leave the table.  No lock held.  The reaper frees the memory instead when interrupts are off (a
  * thread killed at an interrupt: TLB shootdowns need them on), when a
  * supervisor actor's last thread is still on its stack there, or when
  * the space was never made. */
@@ -131,6 +131,8 @@ actor_end(struct actor *a)
 	if (a->pmap && intr_enabled() && (a->mode == K_ACTOR_USER || curthread()->actor != a))
 		rgn_free_all(a);
 	ipc_actor_gone(a);
+	handler_actor_gone(a);
+	mini_actor_gone(a);
 	spin_lock(&exit_wq.lock);
 	exits[exit_next].aid = a->aid;
 	exits[exit_next].status = a->status;
@@ -142,8 +144,6 @@ actor_end(struct actor *a)
 	agen[a->slot] = (u16)(agen[a->slot] + 1) ? (u16)(agen[a->slot] + 1) : 1;
 	nactors--;
 	spin_unlock(&actor_table_lock);
-	handler_actor_gone(a);
-	mini_actor_gone(a);
 	actor_put(a);
 }
 
