@@ -133,6 +133,9 @@ struct call {
 	bool noreply;			/* the process is gone, or was moved (execve) */
 };
 
+/* sys.c */
+long sys_dispatch(struct call *c);
+
 /* proc.c */
 struct proc *proc_find(int pid);
 struct proc *proc_new(void);
@@ -173,7 +176,7 @@ void sig_check_alarms(void);
 long sys_alarm(struct call *c, unsigned long secs);
 long sys_setitimer(struct call *c, int which, unsigned long unew, unsigned long uold);
 
-/* fs.c */
+/* fs.c, names.c */
 long fd_alloc(struct proc *p, struct ofile *f, int from, bool cloexec);
 struct ofile *fd_get(struct proc *p, int fd);
 void of_put(struct ofile *f);
@@ -188,6 +191,23 @@ long fs_open(struct proc *p, int dirfd, const char *path, unsigned flags, unsign
 	     struct ofile **out, bool exec);
 long fs_console(struct proc *p);
 long fs_syscall(struct call *c, long nr, bool *handled);
+long io_syscall(struct call *c, long nr, bool *handled);
+long sys_poll(struct call *c, unsigned long ufds, unsigned long n, long timeout_ns);
+long sys_select(struct call *c, int nfds, unsigned long ur, unsigned long uw, unsigned long ue,
+		long timeout_ns);
+long timeout_of(struct call *c, unsigned long uts, bool timeval, long *ns);
+long with_mask(struct call *c, unsigned long umask);
+long om_path_call(struct kmsg *m, const char *path, const char *path2, char *rbuf,
+		  unsigned long rsize);
+struct vnode *vn_find(unsigned long ino);
+struct vnode *vn_get(unsigned long ino, unsigned long size);
+void om_close(unsigned long ino);
+long fd_close(struct proc *p, int fd);
+long sys_openat(struct call *c, int dirfd, unsigned long upath, unsigned flags, unsigned mode);
+long sys_dup3(struct proc *p, int old, int new, unsigned flags, bool dup2);
+long sys_fcntl(struct call *c, int fd, int cmd, unsigned long arg);
+long sys_fstatat(struct call *c, int dirfd, unsigned long upath, unsigned long ust, int flags);
+long sys_getdents64(struct call *c, int fd, unsigned long ubuf, unsigned long count);
 long dir_ino(struct proc *p, int dirfd, unsigned long *ino);
 unsigned long cred_of(struct proc *p);
 long stm_call(struct call *c, struct kmsg *m, void *rbody, unsigned long rsize);
