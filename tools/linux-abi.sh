@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # linux-abi.sh: writes docs/linux-abi.md, the state of every Linux x86-64
-# system call in motet: the calls pm's dispatch (servers/pm/{main,fs,io,
+# system call in motet: the calls pm's dispatch (servers/pm/{sys,names,io,
 # mem}.c) has a case for are served, with the notes below for those served
 # in part; the others return -ENOSYS (logged once by name).
 set -euo pipefail
@@ -13,7 +13,7 @@ names = {}
 for m in re.finditer(r'\[(\d+)\] = "(\w+)"', open(f"{top}/servers/pm/sysnames.c").read()):
     names[int(m.group(1))] = m.group(2)
 served = set()
-for f in ("main.c", "fs.c", "io.c", "mem.c"):
+for f in ("sys.c", "names.c", "io.c", "mem.c"):
     src = open(f"{top}/servers/pm/{f}").read()
     for m in re.finditer(r'case (\d+):', src):
         served.add(int(m.group(1)))
