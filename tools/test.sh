@@ -76,6 +76,12 @@ if [ "$rc" = 0 ] && [ -z "$missing" ]; then
 else
 	fail=$((fail + 1)); echo "FAIL panic: exit $rc, missing$missing (log $log)"
 fi
+# docs/linux-abi.md is what pm's dispatch serves
+if tools/linux-abi.sh build/linux-abi.md >/dev/null && cmp -s build/linux-abi.md docs/linux-abi.md; then
+	pass=$((pass + 1)); echo "linux-abi: ok"
+else
+	fail=$((fail + 1)); echo "FAIL linux-abi: docs/linux-abi.md is not what tools/linux-abi.sh makes"
+fi
 # make run as a person uses it, through tmux
 if out=$(tests/run-check.sh 2>&1); then
 	pass=$((pass + 1)); echo "$out"
