@@ -33,7 +33,7 @@ ACTORS := $(patsubst %.c,$(B)/actors/%,$(notdir $(ACTORS_SRC)))
 SERVERS := $(filter-out demo include,$(notdir $(wildcard servers/*)))
 SERVER_BINS := $(patsubst %,$(B)/actors/%,$(SERVERS))
 
-.PHONY: all run test unit qemu-test iso debug clean deps bench-core
+.PHONY: all run test unit qemu-test iso debug clean deps bench-core bench
 all: $(B)/nucleus.bin $(ACTORS) $(SERVER_BINS) $(B)/root.cpio $(B)/root-test.cpio $(B)/om-test.cpio
 
 # Linux programs for the tests: static, with musl.
@@ -132,6 +132,13 @@ clean:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
-# Nucleus core costs in instructions (-icount shift=0); make bench comes later.
+# Nucleus core costs in instructions (-icount shift=0).
 bench-core: deps all
 	tools/bench-core.sh
+
+# motet against Linux in the same QEMU (tools/bench.sh).
+bench: deps all $(B)/user/bench
+	tools/bench.sh
+$(B)/user/bench: user/bench/bench.c
+	@mkdir -p $(dir $@)
+	$(MUSLCC) -static -O2 -Wall -o $@ $<
