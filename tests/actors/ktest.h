@@ -48,4 +48,17 @@ spin_ms(long ms)
 		;
 }
 
+/* A fresh port-group key (64 + 23 random bits). */
+static inline struct kui
+new_key(void)
+{
+	unsigned long s[2] = { 0, 0 };
+	struct kui k;
+
+	capSecretNew(s);
+	k.head = ((unsigned long)K_UI_KEY << 24) | (s[0] & 0x7fffff);
+	k.stamp = s[1];
+	return k;
+}
+
 #endif

@@ -14,19 +14,6 @@
 
 static struct kui members[3];
 
-/* A fresh key: 64 + 23 random bits. */
-static struct kui
-new_key(void)
-{
-	unsigned long s[2] = { 0, 0 };
-	struct kui k;
-
-	capSecretNew(s);
-	k.head = ((unsigned long)K_UI_KEY << 24) | (s[0] & 0x7fffff);
-	k.stamp = s[1];
-	return k;
-}
-
 static long
 send_to(const struct kui *name, long mode, unsigned long w1)
 {

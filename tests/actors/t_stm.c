@@ -526,19 +526,6 @@ test_tty_read_modes(void)
 	ktest_end();
 }
 
-/* A fresh group key (64 + 23 random bits). */
-static struct kui
-new_key(void)
-{
-	unsigned long s[2] = { 0, 0 };
-	struct kui k;
-
-	capSecretNew(s);
-	k.head = ((unsigned long)K_UI_KEY << 24) | (s[0] & 0x7fffff);
-	k.stamp = s[1];
-	return k;
-}
-
 static void
 test_tty_jobctl(void)
 {
