@@ -51,7 +51,7 @@ $(B)/om-test.cpio: tools/mkcpio-test.sh
 
 $(B)/user/%: user/tests/%.c user/tests/t.h
 	@mkdir -p $(dir $@)
-	$(MUSLCC) -static -O2 -Wall -o $@ $<
+	$(MUSLCC) -static -O2 -Wall -Wl,-Ttext-segment=0x10000000 -o $@ $<
 # a static PIE without libc (nothing to relocate): what the loader must do alone
 $(B)/user/t_pie: user/pie/t_pie.c
 	@mkdir -p $(dir $@)
@@ -141,4 +141,4 @@ bench: deps all $(B)/user/bench
 	tools/bench.sh
 $(B)/user/bench: user/bench/bench.c
 	@mkdir -p $(dir $@)
-	$(MUSLCC) -static -O2 -Wall -o $@ $<
+	$(MUSLCC) -static -O2 -Wall -Wl,-Ttext-segment=0x10000000 -o $@ $<

@@ -29,6 +29,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/motet"
 cp "$B/user/bench" "$tmp/motet/bench"
+cp user/bench/sh/*.sh "$tmp/motet/"
 tools/mkroot.sh "$B/root-bench.cpio" "$tmp/motet=bench"
 cat > "$tmp/bench.conf" <<CONF
 # modules: root-bench.cpio
@@ -40,16 +41,27 @@ echo "bench: motet ($clock)..."
 ICOUNT=$([ "$clock" = icount ] && echo 1 || echo 0) SMP=1 MEM=512 timeout 1200 \
 	tools/qemu.sh batch "$tmp/bench.conf" < /dev/null > "$out/motet.txt" 2>&1 || true
 
-# Linux: an initramfs with busybox and the same program
+# the nucleus alone (tests/actors/t_bench.c, as make bench-core)
+echo "bench: motet nucleus ($clock)..."
+MODULES=t_bench ICOUNT=$([ "$clock" = icount ] && echo 1 || echo 0) SMP=1 MEM=512 timeout 600 \
+	tools/qemu.sh batch tests/bench-core.conf < /dev/null > "$out/core.txt" 2>&1 || true
+
+# Linux: an initramfs with busybox (a link for each applet, as on motet),
+# motet's /etc and the same program and scripts
 l=$tmp/linux
-mkdir -p "$l/bin" "$l/bench" "$l/proc" "$l/tmp" "$l/dev"
+mkdir -p "$l"/{bin,sbin,usr/bin,usr/sbin,bench,proc,tmp,dev}
 cp /bin/busybox "$l/bin/busybox"
-for a in sh mount poweroff; do ln -s busybox "$l/bin/$a"; done
+for a in $("$l/bin/busybox" --list-full); do
+	[ -e "$l/$a" ] || ln -s /bin/busybox "$l/$a"
+done
+cp -a user/root/. "$l/"
 cp "$B/user/bench" "$l/bench/bench"
+cp user/bench/sh/*.sh "$l/bench/"
 cat > "$l/init" <<'INIT'
 #!/bin/sh
 mount -t proc proc /proc
 mount -t tmpfs tmpfs /tmp
+mount -t devtmpfs dev /dev
 /bench/bench
 poweroff -f
 INIT
@@ -67,11 +79,26 @@ timeout 1200 qemu-system-x86_64 -machine q35 -accel "${ACCEL:-tcg}" -cpu "${CPU:
 	echo "# (ns: time per operation, lower is better; MiB/s: higher is better; ratio: how many times slower motet is)"
 	printf '%-22s %14s %14s %8s\n' operation motet linux ratio
 	tr -d '\r' < "$out/motet.txt" | grep '^bench ' > "$tmp/m" || true
+	# the nucleus rows (motet only): "BENCH name value ns (what)"
+	tr -d '\r' < "$out/core.txt" | awk '
+		BEGIN {
+			n["null_call_user"] = "nucleus_null_call"
+			n["actor_switch_user"] = "thread_switch_user"
+			n["actor_switch_super"] = "thread_switch_super"
+			n["ipc_call_user"] = "ipccall_user_user"
+			n["ipc_call_super"] = "ipccall_super_super"
+			n["ipc_call_lrpc_user"] = "ipccall_user_handler"
+			n["ipc_call_lrpc_super"] = "ipccall_super_handler"
+			n["ipc_call_4k_user"] = "ipccall_4k_user_user"
+			n["vm_fault_zero_user"] = "fault_zero_nucleus"
+			n["vm_fault_mapper_user"] = "fault_mapper"
+		}
+		$1 == "BENCH" && ($2 in n) { print "bench", n[$2], $3, $4 }' >> "$tmp/m"
 	tr -d '\r' < "$out/linux.txt" | grep '^bench ' > "$tmp/x" || true
 	while read -r _ name v unit; do
 		lv=$(awk -v n="$name" '$2 == n { print $3 }' "$tmp/x")
 		[ -n "$lv" ] || lv=-
-		if [ "$lv" = - ] || [ "$lv" = 0 ] || [ "$v" = 0 ]; then r=-
+		if ! [[ $v =~ ^[0-9]+$ && $lv =~ ^[0-9]+$ ]] || [ "$lv" = 0 ] || [ "$v" = 0 ]; then r=-
 		elif [ "$unit" = MiB/s ]; then r=$(awk -v a="$v" -v b="$lv" 'BEGIN { printf "%.1f", b / a }')
 		else r=$(awk -v a="$v" -v b="$lv" 'BEGIN { printf "%.1f", a / b }'); fi
 		printf '%-22s %10s %-5s %8s %-5s %6s\n' "$name" "$v" "$unit" "$lv" "$unit" "$r"

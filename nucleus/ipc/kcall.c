@@ -31,16 +31,17 @@ ipc_kcall_init(void)
  * `pui`; the reply's annex, stamps and size come back in *rep, its body
  * into rep->body (rep->bodysize bytes at most; K_MSG_CUT if more was
  * sent).  The thread may be in the middle of a call of its own (a fault
- * while copying a message): that call's staged request and reply are
- * kept.  Ports with a handler are not served this way (-K_ENOSYS).
+ * while copying a message): with `keep`, that call's staged request and
+ * reply are kept (a trap never comes in the middle of a call).  Ports with
+ * a handler are not served this way (-K_ENOSYS).
  */
 static long
 kcall_as(struct actor *from, const struct kui *pui, const struct kmsg *req, struct kmsg *rep,
-	 long timeout)
+	 long timeout, bool keep)
 {
 	struct thread *t = curthread(), *r;
 	struct thread_ipc *ti = &t->ipc;
-	struct msg call = ti->call, reply = ti->reply;
+	struct msg call, reply;
 	struct kaddr to = { .ui = *pui, .mode = K_ADDR_PORT };
 	u64 deadline = timeout > 0 ? time_ns() + (u64)timeout : 0;
 	void *rbody = rep->body;
@@ -49,6 +50,10 @@ kcall_as(struct actor *from, const struct kui *pui, const struct kmsg *req, stru
 	u32 site;
 	long err;
 
+	if (keep) {
+		call = ti->call;
+		reply = ti->reply;
+	}
 	ti->call.caller = NULL;
 	ti->call.k = *req;
 	ti->call.k.src = (struct kui){ 0, 0 };
@@ -73,8 +78,10 @@ kcall_as(struct actor *from, const struct kui *pui, const struct kmsg *req, stru
 	}
 out:
 	body_free(&ti->call);
-	ti->call = call;
-	ti->reply = reply;
+	if (keep) {
+		ti->call = call;
+		ti->reply = reply;
+	}
 	return err;
 }
 
@@ -82,7 +89,7 @@ out:
 long
 ipc_kcall(const struct kui *pui, const struct kmsg *req, struct kmsg *rep, long timeout)
 {
-	return kcall_as(&nucleus_sender, pui, req, rep, timeout);
+	return kcall_as(&nucleus_sender, pui, req, rep, timeout, true);
 }
 
 /* Actor a's syscalls go to `port` from now on; NULL: to the nucleus. */
@@ -118,7 +125,7 @@ trap_port_call(struct thread *t, struct kmsg *req)
 	port = t->actor->ipc.trap_port;
 	spin_unlock(&ipc_lock);
 	WRITE_ONCE(t->trap_wait, true);
-	err = kcall_as(t->actor, &port, req, &rep, K_NOTIMEOUT);
+	err = kcall_as(t->actor, &port, req, &rep, K_NOTIMEOUT, false);
 	WRITE_ONCE(t->trap_wait, false);
 	return err < 0 ? err : (long)rep.annex[0];
 }

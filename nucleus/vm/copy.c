@@ -112,20 +112,21 @@ vm_target(long aid, struct actor **out)
  * Copies size bytes from src in actor src_aid to dst in actor dst_aid
  * (0: the caller; others need a trusted caller), faulting pages in on
  * either side.  Through a bounce buffer: the vm lock covers one side at a
- * time.
+ * time.  A small copy (a path, a struct stat) bounces on the stack: a page
+ * from the heap would be zeroed first, a thousand instructions.
  */
 long
 nc_vmCopy(long src_aid, long src, long dst_aid, long dst, long size)
 {
 	struct actor *sa = NULL, *da = NULL;
 	u64 s = (u64)src, d = (u64)dst, n = (u64)size;
-	u8 *buf = NULL, *k;
+	u8 small[1024], *buf = small, *k;	/* 16 KiB stacks: room enough */
 	long err;
 
 	if ((err = vm_target(src_aid, &sa)) < 0 || (err = vm_target(dst_aid, &da)) < 0)
 		goto out;
 	err = -K_ENOMEM;
-	if (n && !(buf = kmalloc(PAGE_SIZE)))
+	if (n > sizeof(small) && !(buf = kmalloc(PAGE_SIZE)))
 		goto out;
 	err = K_OK;
 	while (n) {
@@ -145,7 +146,7 @@ nc_vmCopy(long src_aid, long src, long dst_aid, long dst, long size)
 	if (err < 0 && err != -K_ENOMEM)
 		err = -K_EFAULT;
 out:
-	if (buf)
+	if (buf && buf != small)
 		kfree(buf);
 	if (sa)
 		actor_put(sa);

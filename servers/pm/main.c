@@ -38,13 +38,15 @@ serve(struct proc *p, char *buf)
 {
 	struct kui port = p->trap;
 	struct kmsg m, rep;
+	unsigned long token = 0;	/* the last call's, answered with the next receive */
 	struct call c;
 	long r;
 
 	c.buf = buf;
 	for (;;) {
 		memset(&m, 0, sizeof(m));
-		r = ipcReceive(&m, &port, K_NOTIMEOUT);
+		r = ipcReplyReceive(token, &rep, &m, &port, K_NOTIMEOUT);
+		token = 0;
 		if (r == -K_ETIMEOUT)
 			continue;
 		mutexGet(&pm_lock);
@@ -75,7 +77,7 @@ serve(struct proc *p, char *buf)
 		if (!c.noreply) {
 			memset(&rep, 0, sizeof(rep));
 			rep.annex[0] = (unsigned long)r;
-			ipcReply(m.reply, &rep);
+			token = m.reply;
 		}
 	}
 	if (uiEqual(&p->trap, &port))

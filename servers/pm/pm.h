@@ -24,6 +24,7 @@
 #include <unix/proto.h>
 
 #define NPROC		1024
+#define PID_MAX		32768		/* pids are 1..PID_MAX-1; a multiple of NPROC */
 #define NFD		256		/* descriptors per process */
 #define PM_BODY		K_BODY_MAX	/* a twin's message buffer */
 #define USER_TOP	0x7ffffffff000UL	/* end of the stack */

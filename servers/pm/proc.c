@@ -21,15 +21,16 @@
 struct proc procs[NPROC];
 static int next_pid = 1;
 
+/* A process lives in slot pid % NPROC (proc_new), so this is one look. */
 struct proc *
 proc_find(int pid)
 {
-	if (pid <= 0)
+	struct proc *q;
+
+	if (pid <= 0 || pid >= PID_MAX)
 		return NULL;
-	for (int i = 0; i < NPROC; i++)
-		if (procs[i].state != P_FREE && procs[i].pid == pid)
-			return &procs[i];
-	return NULL;
+	q = &procs[pid % NPROC];
+	return q->state != P_FREE && q->pid == pid ? q : NULL;
 }
 
 static bool
@@ -42,25 +43,27 @@ pid_used(int pid)
 	return false;
 }
 
-/* A free slot with a new pid, the rest zero. */
+/* A free slot with a new pid, the rest zero: the next pid whose slot
+ * (pid % NPROC) is free and that no group or session still uses. */
 struct proc *
 proc_new(void)
 {
 	struct proc *p = NULL;
 	struct sigstate *sig;
+	int pid = 0;
 
-	for (int i = 0; i < NPROC && !p; i++)
-		if (procs[i].state == P_FREE && !procs[i].twin_alive)
-			p = &procs[i];
+	for (int n = 0; n < PID_MAX && !p; n++) {
+		struct proc *q = &procs[(pid = next_pid++) % NPROC];
+		if (next_pid >= PID_MAX)
+			next_pid = 2;
+		if (q->state == P_FREE && !q->twin_alive && (pid == 1 || !pid_used(pid)))
+			p = q;
+	}
 	if (!p || !(sig = zalloc(sizeof(*sig))))
 		return NULL;
 	memset(p, 0, sizeof(*p));
 	p->sig = sig;
-	do {
-		p->pid = next_pid++;
-		if (next_pid >= 32768)
-			next_pid = 2;
-	} while (pid_used(p->pid) && p->pid != 1);
+	p->pid = pid;
 	p->state = P_RUN;
 	p->start_ns = timeNow();
 	semInit(&p->wake, 0);
@@ -395,14 +398,13 @@ sys_kill(struct call *c, int pid, int sig)
 		return kill_group(p, pid ? -pid : p->pgid, sig);
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *q = &procs[i];
-		bool match;
-		if (q->state == P_FREE)
-			continue;
-		if (pid > 0)
-			match = q->pid == pid;
-		else
-			match = q->pid != 1 && q != p && q->state == P_RUN;	/* -1: all */
-		if (!match)
+		if (pid > 0) {
+			q = proc_find(pid);	/* one process: one look */
+			i = NPROC;
+		} else if (q->pid == 1 || q == p || q->state != P_RUN) {
+			continue;		/* -1: all the others */
+		}
+		if (!q)
 			continue;
 		found++;
 		if (!may_signal(p, q, sig))

@@ -106,6 +106,75 @@ op_create(void)
 static void op_stat(void) { struct stat st; stat("/tmp/bench.dat", &st); }
 static void op_open(void) { close(open("/tmp/bench.dat", O_RDONLY)); }
 
+/* A shell script run by busybox sh, as a user would: fork, execve, wait.
+ * A script that fails makes its row "failed". */
+static const char *script;
+static int script_failed;
+static void
+op_script(void)
+{
+	int st;
+	pid_t p = fork();
+
+	if (p == 0) {
+		char *av[] = { "sh", (char *)script, NULL };
+		char *ev[] = { "PATH=/bin:/usr/bin:/sbin:/usr/sbin", "HOME=/", NULL };
+		execve("/bin/sh", av, ev);
+		_exit(127);
+	}
+	if (waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		script_failed = 1;
+}
+static void
+run_script(const char *name, const char *path)
+{
+	long t;
+
+	script = path;
+	script_failed = 0;
+	t = measure(op_script, 1);
+	if (script_failed)
+		printf("bench %s failed -\n", name);
+	else
+		report(name, t, "ns");
+	fflush(stdout);
+}
+
+/* The small build's sources: /tmp/src/d0..d7, each with 8 files of 8 KiB
+ * of words from a fixed pseudo-random sequence (the same on both systems). */
+static void
+make_tree(void)
+{
+	static const char *words[] = { "static ", "int ", "return ", "struct ", "(void)", "{\n", "}\n",
+				       "if ", "for ", "while ", "char *", "long ", "= 0;\n", "x", "y" };
+	static char data[8192];
+	unsigned long seed = 12345;
+	char name[64];
+
+	mkdir("/tmp/src", 0755);
+	for (int d = 0; d < 8; d++) {
+		snprintf(name, sizeof(name), "/tmp/src/d%d", d);
+		mkdir(name, 0755);
+		for (int f = 0; f < 8; f++) {
+			size_t n = 0;
+			int fd;
+
+			while (n < sizeof(data) - 16) {
+				const char *w;
+
+				seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+				w = words[(seed >> 33) % (sizeof(words) / sizeof(words[0]))];
+				memcpy(data + n, w, strlen(w));
+				n += strlen(w);
+			}
+			snprintf(name, sizeof(name), "/tmp/src/d%d/f%d.c", d, f);
+			fd = open(name, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+			write(fd, data, n);
+			close(fd);
+		}
+	}
+}
+
 static void
 pipe_partner(void)
 {
@@ -116,6 +185,29 @@ pipe_partner(void)
 	while (read(pfd[0], &c, 1) == 1)
 		write(qfd[1], &c, 1);
 	_exit(0);
+}
+
+/* "bench loop OP": OP 100,000 times, for tools/bench-trace.sh to stop
+ * in the middle of and trace one. */
+static int
+loop(const char *op)
+{
+	static const struct { const char *name; void (*fn)(void); } ops[] = {
+		{ "null_call", op_null }, { "getppid", op_getppid }, { "signal_handler", op_signal },
+		{ "stat", op_stat }, { "open_close", op_open }, { "page_fault_anon", op_fault },
+	};
+	int fd = open("/tmp/bench.dat", O_CREAT | O_RDWR, 0600);
+
+	close(fd);
+	signal(SIGUSR1, on_usr1);
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(op, ops[i].name) == 0) {
+			for (int n = 0; n < 100000; n++)
+				ops[i].fn();
+			return 0;
+		}
+	fprintf(stderr, "bench: no operation %s\n", op);
+	return 1;
 }
 
 int
@@ -129,6 +221,8 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "exit") == 0)
 		return 0;
 	prog = argv[0];
+	if (argc > 2 && strcmp(argv[1], "loop") == 0)
+		return loop(argv[2]);
 	report("null_call", measure(op_null, 2000), "ns");
 	report("getppid", measure(op_getppid, 2000), "ns");
 	pipe(pfd);
@@ -168,5 +262,8 @@ main(int argc, char **argv)
 	close(fd);
 	report("stat", measure(op_stat, 500), "ns");
 	report("open_close", measure(op_open, 500), "ns");
+	run_script("shell_100_cmds", "/bench/cmds.sh");
+	make_tree();
+	run_script("small_build", "/bench/build.sh");
 	return 0;
 }

@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# bench-trace.sh OP [OUT]: every instruction of one operation of
+# user/bench/bench.c on motet, from its system call's entry to the return
+# to the process (tools/itrace), counted per function of the nucleus, the
+# servers and the process: where the instructions of make bench's rows go.
+# OP: null_call, getppid, signal_handler (kill, the handler and its
+# sigreturn), stat, open_close (the open; its close is the next call).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=$top/build
+cd "$top"
+op=$1 out=${2:-/tmp/bench-trace-$1.txt}
+case $op in
+null_call) nr=102 ;; getppid) nr=110 ;; signal_handler) nr=62 ;; stat) nr=4 ;; open_close) nr=2 ;;
+*) echo "bench-trace: OP is null_call, getppid, signal_handler, stat or open_close" >&2; exit 2 ;;
+esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/bench"
+cp "$B/user/bench" "$tmp/bench/bench"
+tools/mkroot.sh "$B/root-trace.cpio" "$tmp/bench=bench"
+cat > "$tmp/trace.conf" <<CONF
+# modules: root-trace.cpio
+user trusted om root=root-trace.cpio
+user trusted stm
+user trusted pm /bench/bench loop $op
+CONF
+# the 200th such call of the process (a user pc: not a call of a server)
+FIRST=syscall_entry COND="\$rax == $nr && \$rcx >= 0x10000000 && \$rcx < 0x20000000" N=200 \
+	END=rcx NAMES=1 MEM=512 tools/itrace/itrace.sh "$tmp/trace.conf" "$out" > /dev/null
+python3 tools/itrace/sym.py "$out" "$B/nucleus.elf" "pm:$B/actors/pm@400000" \
+	"om:$B/actors/om@400000" "stm:$B/actors/stm@400000" "$B/user/bench" -s
