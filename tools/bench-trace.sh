@@ -5,7 +5,8 @@
 # to the process (tools/itrace), counted per function of the nucleus, the
 # servers and the process: where the instructions of make bench's rows go.
 # OP: null_call, getppid, signal_handler (kill, the handler and its
-# sigreturn), stat, open_close (the open; its close is the next call).
+# sigreturn), stat, open_close (the open; its close is the next call),
+# file_reread (a pread of 64 KiB in the cache).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=$top/build
@@ -13,7 +14,8 @@ cd "$top"
 op=$1 out=${2:-/tmp/bench-trace-$1.txt}
 case $op in
 null_call) nr=102 ;; getppid) nr=110 ;; signal_handler) nr=62 ;; stat) nr=4 ;; open_close) nr=2 ;;
-*) echo "bench-trace: OP is null_call, getppid, signal_handler, stat or open_close" >&2; exit 2 ;;
+file_reread) nr=17 ;;
+*) echo "bench-trace: OP is null_call, getppid, signal_handler, stat, open_close or file_reread" >&2; exit 2 ;;
 esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -101,7 +101,9 @@ timeout 1200 qemu-system-x86_64 -machine q35 -accel "${ACCEL:-tcg}" -cpu "${CPU:
 		if ! [[ $v =~ ^[0-9]+$ && $lv =~ ^[0-9]+$ ]] || [ "$lv" = 0 ] || [ "$v" = 0 ]; then r=-
 		elif [ "$unit" = MiB/s ]; then r=$(awk -v a="$v" -v b="$lv" 'BEGIN { printf "%.1f", b / a }')
 		else r=$(awk -v a="$v" -v b="$lv" 'BEGIN { printf "%.1f", a / b }'); fi
-		printf '%-22s %10s %-5s %8s %-5s %6s\n' "$name" "$v" "$unit" "$lv" "$unit" "$r"
+		lu=$unit
+		[ "$lv" = - ] && lu=
+		printf '%-22s %10s %-5s %8s %-5s %6s\n' "$name" "$v" "$unit" "$lv" "$lu" "$r"
 	done < "$tmp/m"
 } | tee "$out/table.txt"
 echo "bench: raw outputs in ${out#$top/}"

@@ -36,6 +36,7 @@ struct actor {
 	struct list threads;		/* struct thread.actor_link */
 	int nthreads;
 	struct list regions;		/* struct region.link */
+	struct region *rgn_hint;	/* region_at's last answer (vm lock) */
 	u64 next_va;			/* where rgnAllocate looks first */
 	u64 image_base;
 	volatile u32 trap_mask;		/* traps with a connected handler (handler.c) */

@@ -2,10 +2,10 @@
 /*
  * Copies: between the nucleus and the calling actor (copyin, copyout:
  * the range checked against the caller's half, faults filled on demand
- * by the trap handler), into any actor for the loader, and between any
- * two actors (vmCopy).
+ * by the trap handler), to and from any actor (the loader, sgReadTo and
+ * sgWriteFrom), and between any two actors (vmCopy).
  * Entry points: caller_range_ok, copyin, copyout, copyin_str,
- * vm_write_actor, vm_target, nc_vmCopy.
+ * vm_actor_copy, vm_write_actor, vm_target, nc_vmCopy.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -64,26 +64,36 @@ copyin_str(char *dst, uaddr_t src, size_t max)
 	return -K_EINVAL;
 }
 
-/* Writes into any actor's memory (the loader: rights are not checked,
- * the image's pages are made read-only later). */
+/* Copies n bytes between nucleus memory k and actor a's va, faulting a's
+ * pages in: into a for K_PROT_WRITE (or VM_FORCE, the loader: rights not
+ * checked, the image's pages are made read-only later), else out of it. */
 long
-vm_write_actor(struct actor *a, u64 va, const void *src, size_t n)
+vm_actor_copy(struct actor *a, u64 va, void *k, size_t n, int access)
 {
-	const u8 *s = src;
+	bool into = access & (K_PROT_WRITE | VM_FORCE);
+	u8 *b = k, *p;
 	long err;
-	u8 *k;
 
 	while (n) {
 		size_t chunk = MIN(n, PAGE_SIZE - (va & PAGE_MASK));
-		if ((err = vm_actor_byte(a, va, VM_FORCE, &k)) < 0)
-			return err;
-		memcpy(k, s, chunk);
+		if ((err = vm_actor_byte(a, va, access, &p)) < 0)
+			return err == -K_ENOMEM ? err : -K_EFAULT;
+		if (into)
+			memcpy(p, b, chunk);
+		else
+			memcpy(b, p, chunk);
 		vm_unlock();
 		va += chunk;
-		s += chunk;
+		b += chunk;
 		n -= chunk;
 	}
 	return K_OK;
+}
+
+long
+vm_write_actor(struct actor *a, u64 va, const void *src, size_t n)
+{
+	return vm_actor_copy(a, va, (void *)src, n, VM_FORCE);
 }
 
 /* The actor aid names (0: the caller; another needs a trusted caller, or

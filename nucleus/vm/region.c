@@ -60,16 +60,20 @@ user_place(struct actor *a, u64 size)
 	return 0;
 }
 
-/* The region of a holding va, or NULL. */
+/* The region of a holding va, or NULL; the last one found is looked at
+ * first (a server copying to and from one buffer). */
 struct region *
 region_at(struct actor *a, u64 va)
 {
+	struct region *r = a->rgn_hint;
 	struct list *it;
 
+	if (r && va >= r->start && va - r->start < r->size)
+		return r->dying ? NULL : r;
 	list_for_each(it, &a->regions) {
-		struct region *r = list_entry(it, struct region, link);
+		r = list_entry(it, struct region, link);
 		if (va >= r->start && va - r->start < r->size)
-			return r->dying ? NULL : r;
+			return r->dying ? NULL : (a->rgn_hint = r);
 		if (r->start > va)
 			break;
 	}
@@ -138,6 +142,8 @@ drop_region(struct region *r)
 	struct list *it;
 	u64 lo = r->offset, hi = r->offset + r->size;
 
+	if (r->actor->rgn_hint == r)
+		r->actor->rgn_hint = NULL;
 	list_del(&r->link);
 	list_del(&r->clink);
 	c->nregions--;
@@ -563,6 +569,24 @@ vm_fault(struct actor *a, u64 va, u64 error)
 	return err;
 }
 
+/* User actor a's byte at va, with the vm lock held, if its page table maps
+ * it for access already: no fault to take (a writable mapping is of a's
+ * own page, and a file's page is dirty already: page_pte); else NULL. */
+static u8 *
+mapped_byte(struct actor *a, u64 va, int access)
+{
+	struct region *r;
+	u64 *pte;
+
+	vm_lock();
+	if ((r = region_at(a, ALIGN_DOWN(va, PAGE_SIZE))) && !(access & ~r->prot) &&
+	    !r->cache->flushing && (pte = pt_lookup(pml4_of(a), va)) &&
+	    (!(access & K_PROT_WRITE) || (*pte & PTE_W)))
+		return (u8 *)P2V(*pte & PTE_ADDR) + (va & PAGE_MASK);
+	vm_unlock();
+	return NULL;
+}
+
 /* The nucleus address of a's byte at va for access, with the vm lock held
  * (the page stays while it is); or an error. */
 long
@@ -575,6 +599,8 @@ vm_actor_byte(struct actor *a, u64 va, int access, u8 **kva)
 		struct tlbwork w = { TLB_NONE, NULL, 0, NULL };
 		if (va >= USER_END)
 			return -K_EFAULT;
+		if ((*kva = mapped_byte(a, va, access)))
+			return K_OK;
 		err = fault_in(a, va, access, &pg, &w);
 		if (w.kind != TLB_NONE || w.hold) {	/* done before the copy writes */
 			if (err == K_OK)

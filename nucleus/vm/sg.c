@@ -7,7 +7,8 @@
  * PUSHOUT.  A large read asks for read access to its whole range with its
  * first chunk, then pulls the rest in chunks (SVR4 paper, 2.1.3); pages
  * being copied are pinned, so no lock is held during the copy.
- * Entry points: nc_sgRead, nc_sgWrite, nc_sgFlush, vm_segments_gone.
+ * Entry points: nc_sgRead, nc_sgWrite, nc_sgReadTo, nc_sgWriteFrom,
+ * nc_sgFlush, vm_segments_gone.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -61,17 +62,20 @@ pull_run(struct cache *c, u64 off, u64 end, u64 range_end, u8 *buf)
 	return err;
 }
 
-/* Copies between the caller's buffer and the page at pg (pinned, the vm
- * lock dropped meanwhile). */
+/* Copies between the page at pg (pinned, the vm lock dropped meanwhile)
+ * and the buffer at ubuf in actor a, or the caller's (a NULL). */
 static long
-copy_page(struct vpage *pg, u64 pos, u64 n, u64 ubuf, bool write)
+copy_page(struct vpage *pg, u64 pos, u64 n, struct actor *a, u64 ubuf, bool write)
 {
 	u8 *k = (u8 *)P2V(pg->pa) + (pos & PAGE_MASK);
 	long err;
 
 	pg->pins++;
 	vm_unlock();
-	err = write ? copyin(k, ubuf, n) : copyout(ubuf, k, n);
+	if (a)
+		err = vm_actor_copy(a, ubuf, k, n, write ? K_PROT_READ : K_PROT_WRITE);
+	else
+		err = write ? copyin(k, ubuf, n) : copyout(ubuf, k, n);
 	vm_lock();
 	pg->pins--;
 	pages_done();
@@ -89,9 +93,10 @@ get_seg(long useg, struct kcap *seg)
 }
 
 /* sgRead, sgWrite: the segment's cache for a copy of size bytes at offset
- * to or from ubuf, referenced, with the vm lock held; or an error. */
+ * to or from ubuf (the caller's, or actor a's: checked page by page),
+ * referenced, with the vm lock held; or an error. */
 static long
-open_seg(long useg, long offset, long ubuf, long size, struct cache **c)
+open_seg(long useg, long offset, struct actor *a, long ubuf, long size, struct cache **c)
 {
 	struct kcap seg;
 	long err;
@@ -100,7 +105,7 @@ open_seg(long useg, long offset, long ubuf, long size, struct cache **c)
 		return err;
 	if (size < 0 || (u64)offset + (u64)size < (u64)offset)
 		return -K_EINVAL;
-	if (!caller_range_ok((uaddr_t)ubuf, (size_t)size))
+	if (!a && !caller_range_ok((uaddr_t)ubuf, (size_t)size))
 		return -K_EFAULT;
 	vm_lock();
 	if (!(*c = cache_of_seg(&seg))) {
@@ -110,8 +115,9 @@ open_seg(long useg, long offset, long ubuf, long size, struct cache **c)
 	return K_OK;
 }
 
-long
-nc_sgRead(long useg, long offset, long ubuf, long size)
+/* sgRead (a NULL: into the caller) and sgReadTo. */
+static long
+seg_read(long useg, long offset, struct actor *a, long ubuf, long size)
 {
 	u64 pos = (u64)offset, end = pos + (u64)size, range_end = ALIGN_UP(end, PAGE_SIZE);
 	struct cache *c;
@@ -119,7 +125,7 @@ nc_sgRead(long useg, long offset, long ubuf, long size)
 	u8 *buf = NULL;
 	long err;
 
-	if ((err = open_seg(useg, offset, ubuf, size, &c)) < 0)
+	if ((err = open_seg(useg, offset, a, ubuf, size, &c)) < 0)
 		return err;
 	while (pos < end) {
 		u64 page = ALIGN_DOWN(pos, PAGE_SIZE), n = MIN(end, page + PAGE_SIZE) - pos;
@@ -145,7 +151,7 @@ nc_sgRead(long useg, long offset, long ubuf, long size)
 				break;
 			continue;
 		}
-		if ((err = copy_page(pg, pos, n, (u64)ubuf + (pos - (u64)offset), false)) < 0)
+		if ((err = copy_page(pg, pos, n, a, (u64)ubuf + (pos - (u64)offset), false)) < 0)
 			break;
 		pos += n;
 	}
@@ -156,8 +162,9 @@ nc_sgRead(long useg, long offset, long ubuf, long size)
 	return err < 0 ? err : size;
 }
 
-long
-nc_sgWrite(long useg, long offset, long ubuf, long size)
+/* sgWrite (a NULL: from the caller) and sgWriteFrom. */
+static long
+seg_write(long useg, long offset, struct actor *a, long ubuf, long size)
 {
 	u64 pos = (u64)offset, end = pos + (u64)size;
 	u64 first = ALIGN_DOWN(pos, PAGE_SIZE), last = ALIGN_UP(end, PAGE_SIZE);
@@ -166,7 +173,7 @@ nc_sgWrite(long useg, long offset, long ubuf, long size)
 	long err = K_OK;
 	int got;
 
-	if ((err = open_seg(useg, offset, ubuf, size, &c)) < 0)
+	if ((err = open_seg(useg, offset, a, ubuf, size, &c)) < 0)
 		return err;
 	/* Write access to the whole range first, in one request. */
 	for (u64 p = first; p < last && !granted; p += PAGE_SIZE) {
@@ -201,7 +208,7 @@ nc_sgWrite(long useg, long offset, long ubuf, long size)
 				break;
 			continue;			/* look again: the lock was dropped */
 		}
-		if ((err = copy_page(pg, pos, n, (u64)ubuf + (pos - (u64)offset), true)) < 0) {
+		if ((err = copy_page(pg, pos, n, a, (u64)ubuf + (pos - (u64)offset), true)) < 0) {
 			if (fresh && pg->pins == 0)
 				pmem_free(page_unlink(pg));
 			break;
@@ -213,6 +220,47 @@ out:
 	cache_put(c);
 	vm_unlock();
 	return err < 0 ? err : size;
+}
+
+long
+nc_sgRead(long useg, long offset, long ubuf, long size)
+{
+	return seg_read(useg, offset, NULL, ubuf, size);
+}
+
+long
+nc_sgWrite(long useg, long offset, long ubuf, long size)
+{
+	return seg_write(useg, offset, NULL, ubuf, size);
+}
+
+/* sgReadTo, sgWriteFrom: the same with the buffer in actor aid (a trusted
+ * caller, or aid's parent), so that a server moves a client's file data
+ * without a copy of its own. */
+long
+nc_sgReadTo(long useg, long offset, long aid, long ubuf, long size)
+{
+	struct actor *a;
+	long err;
+
+	if ((err = vm_target(aid, &a)) < 0)
+		return err;
+	err = seg_read(useg, offset, a, ubuf, size);
+	actor_put(a);
+	return err;
+}
+
+long
+nc_sgWriteFrom(long useg, long offset, long aid, long ubuf, long size)
+{
+	struct actor *a;
+	long err;
+
+	if ((err = vm_target(aid, &a)) < 0)
+		return err;
+	err = seg_write(useg, offset, a, ubuf, size);
+	actor_put(a);
+	return err;
 }
 
 /* c's pages in [off, off + size), sorted by offset, into a new array. */

@@ -117,6 +117,7 @@ void swap_free_range(struct cache *c, u64 off, u64 size);
 void swap_move(struct cache *from, struct cache *to, u64 lo, u64 hi, bool replace);
 extern struct spinlock super_lock;	/* region.c: super_next, the shared tables */
 long vm_target(long aid, struct actor **out);	/* copy.c: aid 0 or, if trusted, any */
+long vm_actor_copy(struct actor *a, u64 va, void *k, size_t n, int access);
 
 /* region.c: the nucleus address of actor a's byte at va for access, the
  * page faulted in; K_OK with the vm lock held (the page stays while it

@@ -19,6 +19,7 @@
  *   vmhold    a mapper that does not answer holds the faulting thread
  *             only; answered late, or deleted: the fault fails
  *   vmcopy    vmCopy within us and with a child; rgn* on another actor
+ *   vmsgto    sgWriteFrom and sgReadTo with a child's buffer
  *   vmpriv    private (K_RGN_PRIVATE) regions of a segment: reads pull
  *             pages in read-only, writes copy them and tell the mapper
  *             nothing; unwritten pages follow the segment (a shared
@@ -519,6 +520,52 @@ end:
 	ktest_end();
 }
 
+/* sgWriteFrom and sgReadTo move a segment's data to and from a buffer in
+ * another actor (an empty child of ours: we are its parent). */
+static void
+t_sgto(void)
+{
+	struct krgn x = { .size = 4 * PG, .prot = RW }, y = { .size = PG, .prot = RO };
+	long aid = actorCreate(K_ACTOR_USER);
+	struct mapper m;
+	struct kcap c;
+
+	ktest_begin("vmsgto");
+	CHECK(!K_IS_ERR(aid), "actorCreate: %s", kerrName(aid));
+	if (K_IS_ERR(aid) || !start(&m))
+		goto out;
+	c = seg_cap(&m, 2);
+	CHECK_EQ(rgnMap(aid, &x), K_OK);
+	CHECK_EQ(rgnMap(aid, &y), K_OK);
+	pattern(wbuf, 2 * PG, 40);
+	CHECK_EQ(vmCopy(0, wbuf, aid, (void *)(x.addr + 100), 2 * PG), K_OK);
+	CHECK_EQ(sgWriteFrom(&c, 5 * PG + 8, aid, (void *)(x.addr + 100), 2 * PG), 2 * PG);
+	EXPECT_LOG(&m, 0, E(GETACCESS, 2, 5 * PG, 0, 3 * PG, RW),
+		   E(PULLIN, 2, 5 * PG, PG, PG, RW), E(PULLIN, 2, 7 * PG, PG, PG, RW));
+	memset(rbuf, 0, 2 * PG);
+	CHECK_EQ(sgRead(&c, 5 * PG + 8, rbuf, 2 * PG), 2 * PG);
+	CHECK(memcmp(rbuf, wbuf, 2 * PG) == 0, "sgWriteFrom: the segment differs");
+	CHECK_EQ(sgReadTo(&c, 5 * PG + 8, aid, (void *)(x.addr + 2 * PG + 5), PG + 7), PG + 7);
+	EXPECT_NOLOG(&m);
+	memset(rbuf, 0, 2 * PG);
+	CHECK_EQ(vmCopy(aid, (void *)(x.addr + 2 * PG + 5), 0, rbuf, PG + 7), K_OK);
+	CHECK(memcmp(rbuf, wbuf, PG + 7) == 0, "sgReadTo: the child's buffer differs");
+	CHECK_EQ(sgReadTo(&c, 0, aid, (void *)y.addr, 8), -K_EFAULT);	/* read-only */
+	CHECK_EQ(vmCopy(aid, (void *)y.addr, 0, rbuf, PG), K_OK);
+	CHECK(all_zero(rbuf, PG), "sgReadTo wrote a read-only page");
+	CHECK_EQ(sgReadTo(&c, 0, aid, NUCLEUS_PTR, 8), -K_EFAULT);
+	CHECK_EQ(sgWriteFrom(&c, 0, aid, (void *)(x.addr + 4 * PG), 8), -K_EFAULT);
+	CHECK_EQ(sgReadTo(&c, 0, BAD_AID, rbuf, 8), -K_EUNKNOWN);
+	CHECK_EQ(sgWriteFrom(&c, 0, BAD_AID, rbuf, 8), -K_EUNKNOWN);
+	mapper_end(&m, 0);
+out:
+	if (!K_IS_ERR(aid)) {
+		actorDelete(aid);
+		actorWait(aid, 5 * SEC);
+	}
+	ktest_end();
+}
+
 static void
 t_priv(void)
 {
@@ -692,6 +739,7 @@ main(int argc, char **argv)
 	t_pullerr();
 	t_hold();
 	t_copy();
+	t_sgto();
 	t_priv();
 	ktest_begin("vmsegleak");
 	portDelete(&tport);

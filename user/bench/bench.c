@@ -103,6 +103,9 @@ op_create(void)
 	close(fd);
 	unlink(name);
 }
+static int rfd;
+static char rbuf[1 << 16];
+static void op_reread(void) { pread(rfd, rbuf, sizeof(rbuf), 0); }
 static void op_stat(void) { struct stat st; stat("/tmp/bench.dat", &st); }
 static void op_open(void) { close(open("/tmp/bench.dat", O_RDONLY)); }
 
@@ -195,10 +198,11 @@ loop(const char *op)
 	static const struct { const char *name; void (*fn)(void); } ops[] = {
 		{ "null_call", op_null }, { "getppid", op_getppid }, { "signal_handler", op_signal },
 		{ "stat", op_stat }, { "open_close", op_open }, { "page_fault_anon", op_fault },
+		{ "file_reread", op_reread },
 	};
-	int fd = open("/tmp/bench.dat", O_CREAT | O_RDWR, 0600);
 
-	close(fd);
+	rfd = open("/tmp/bench.dat", O_CREAT | O_RDWR, 0600);
+	write(rfd, rbuf, sizeof(rbuf));
 	signal(SIGUSR1, on_usr1);
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (strcmp(op, ops[i].name) == 0) {

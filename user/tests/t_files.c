@@ -1,12 +1,38 @@
 // SPDX-License-Identifier: MIT
 /* Files: open flags and modes, read/write/lseek/pread/pwrite, dup,
- * fcntl, stat, directories, links, and their errors. */
+ * fcntl, stat, directories, links, and their errors; data that crosses
+ * pages, and buffers the process may not write. */
 #include "t.h"
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+/* 100 KiB at an odd offset, from and to buffers at odd addresses; a
+ * read into read-only memory fails and leaves it as it was. */
+static void
+big_data(int fd)
+{
+	enum { N = 100 * 1024 + 7 };
+	static char out[N + 16], in[N + 16];
+	char *ro;
+
+	for (int i = 0; i < N; i++)
+		out[i + 3] = (char)(i * 7 + i / 4096);
+	CHECK(pwrite(fd, out + 3, N, 5000) == N);
+	CHECK(pread(fd, in + 5, N, 5000) == N && memcmp(in + 5, out + 3, N) == 0);
+	CHECK(pread(fd, in, 10, 5000 + N - 4) == 4);		/* the end of the file */
+	ro = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(ro != MAP_FAILED);
+	CHECK_ERR(pread(fd, ro + 100, 5000, 5000), EFAULT);
+	CHECK(ro[100] == 0 && ro[5000] == 0);
+	CHECK(pwrite(fd, ro, 8192, 0) == 8192);			/* reading it is fine */
+	CHECK(pread(fd, in, 8192, 0) == 8192 && in[0] == 0 && in[8191] == 0);
+	munmap(ro, 8192);
+	CHECK(ftruncate(fd, 5) == 0);				/* as it was */
+}
 
 int
 main(void)
@@ -48,6 +74,7 @@ main(void)
 	CHECK_ERR(open((char *)8, O_RDONLY), EFAULT);
 	CHECK_ERR(syscall(SYS_fstat, fd, (struct stat *)8), EFAULT);
 	CHECK_ERR(syscall(SYS_stat, "f1", (struct stat *)8), EFAULT);
+	big_data(fd);
 	CHECK(close(fd) == 0);
 	/* O_APPEND, O_TRUNC */
 	CHECK((fd = open("f1", O_WRONLY | O_APPEND)) >= 0);
