@@ -79,6 +79,7 @@ struct ksysinfo {
 	uint64_t nactors;
 	uint64_t nthreads;
 	uint64_t uptime_ns;
+	uint64_t heap_pages;	/* pages the nucleus heap holds, used or free */
 };
 
 enum kthread_state {

@@ -5,7 +5,7 @@
  * block has a 16-byte header giving its class (or page count) so kfree
  * needs no size.  Pages come from a struct heap_pages, which lets the host
  * unit tests run this file over malloc.
- * Entry points: heap_setup, kmalloc, kfree, heap_used.
+ * Entry points: heap_setup, kmalloc, kfree, heap_used, heap_pages_held.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -31,6 +31,7 @@ struct freeblk {
 static struct spinlock heap_lock = SPINLOCK_INIT("heap");
 static struct freeblk *freelist[NCLASSES];	/* under heap_lock */
 static u64 used;				/* bytes handed out */
+static u64 held;				/* pages taken: in use or on the free lists */
 static struct heap_pages pages;
 
 void
@@ -39,7 +40,7 @@ heap_setup(const struct heap_pages *src)
 	pages = *src;
 	for (int i = 0; i < NCLASSES; i++)
 		freelist[i] = NULL;
-	used = 0;
+	used = held = 0;
 }
 
 static int
@@ -60,6 +61,7 @@ refill(int c)
 
 	if (!page)
 		return false;
+	held++;
 	for (size_t off = 0; off + sz <= PAGE_SIZE; off += sz) {
 		struct freeblk *b = (struct freeblk *)(page + off);
 		b->next = freelist[c];
@@ -81,6 +83,7 @@ big_alloc(size_t n)
 	h->npages = np;
 	spin_lock(&heap_lock);
 	used += np * PAGE_SIZE;
+	held += np;
 	spin_unlock(&heap_lock);
 	return (char *)h + HDR;
 }
@@ -124,6 +127,7 @@ kfree(void *p)
 		u64 np = h->npages;
 		spin_lock(&heap_lock);
 		used -= np * PAGE_SIZE;
+		held -= np;
 		spin_unlock(&heap_lock);
 		pages.free(h, np);
 		return;
@@ -139,3 +143,4 @@ kfree(void *p)
 }
 
 u64 heap_used(void) { return READ_ONCE(used); }
+u64 heap_pages_held(void) { return READ_ONCE(held); }

@@ -18,5 +18,6 @@ void heap_setup(const struct heap_pages *src);
 void *kmalloc(size_t n);
 void kfree(void *p);
 u64 heap_used(void);
+u64 heap_pages_held(void);	/* pages the heap took (size classes keep theirs) */
 
 #endif

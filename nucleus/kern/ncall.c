@@ -125,7 +125,8 @@ nc_sysInfo(long out)
 	struct ksysinfo si = {
 		.ncpus = (u32)cpus_online, .hz = HZ,
 		.pages_total = pmem_total_pages(), .pages_free = pmem_free_pages(),
-		.heap_used = heap_used(), .nactors = (u64)actor_count(),
+		.heap_used = heap_used(), .heap_pages = heap_pages_held(),
+		.nactors = (u64)actor_count(),
 		.nthreads = (u64)thread_count(), .uptime_ns = time_ns(),
 	};
 

@@ -35,7 +35,9 @@ copyout(struct proc *p, unsigned long udst, const void *src, unsigned long n)
 }
 
 /* A NUL-terminated string of at most max bytes with the NUL: its length,
- * -EFAULT, or -ENAMETOOLONG. */
+ * -EFAULT, or -ENAMETOOLONG.  Short strings are the rule: the first piece
+ * is small (a copy of up to 1 KiB costs the nucleus no buffer), the
+ * others go to the ends of pages. */
 long
 copyinstr(struct proc *p, char *dst, unsigned long usrc, unsigned long max)
 {
@@ -43,6 +45,8 @@ copyinstr(struct proc *p, char *dst, unsigned long usrc, unsigned long max)
 
 	while (got < max) {
 		unsigned long n = PAGE - ((usrc + got) & (PAGE - 1));
+		if (!got && n > 256)
+			n = 256;
 		if (n > max - got)
 			n = max - got;
 		if (copyin(p, dst + got, usrc + got, n) < 0)
