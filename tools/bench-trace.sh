@@ -6,7 +6,8 @@
 # servers and the process: where the instructions of make bench's rows go.
 # OP: null_call, getppid, signal_handler (kill, the handler and its
 # sigreturn), stat, open_close (the open; its close is the next call),
-# file_reread (a pread of 64 KiB in the cache).
+# file_reread (a pread of 64 KiB in the cache), fork_exit_wait (the fork,
+# up to its return in the parent).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=$top/build
@@ -14,8 +15,8 @@ cd "$top"
 op=$1 out=${2:-/tmp/bench-trace-$1.txt}
 case $op in
 null_call) nr=102 ;; getppid) nr=110 ;; signal_handler) nr=62 ;; stat) nr=4 ;; open_close) nr=2 ;;
-file_reread) nr=17 ;;
-*) echo "bench-trace: OP is null_call, getppid, signal_handler, stat, open_close or file_reread" >&2; exit 2 ;;
+file_reread) nr=17 ;; fork_exit_wait) nr=57 ;;
+*) echo "bench-trace: OP is null_call, getppid, signal_handler, stat, open_close, file_reread or fork_exit_wait" >&2; exit 2 ;;
 esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -198,7 +198,7 @@ loop(const char *op)
 	static const struct { const char *name; void (*fn)(void); } ops[] = {
 		{ "null_call", op_null }, { "getppid", op_getppid }, { "signal_handler", op_signal },
 		{ "stat", op_stat }, { "open_close", op_open }, { "page_fault_anon", op_fault },
-		{ "file_reread", op_reread },
+		{ "file_reread", op_reread }, { "fork_exit_wait", op_fork },
 	};
 
 	rfd = open("/tmp/bench.dat", O_CREAT | O_RDWR, 0600);
