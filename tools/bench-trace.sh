@@ -7,7 +7,10 @@
 # OP: null_call, getppid, signal_handler (kill, the handler and its
 # sigreturn), stat, open_close (the open; its close is the next call),
 # file_reread (a pread of 64 KiB in the cache), fork_exit_wait (the fork,
-# up to its return in the parent).
+# up to its return in the parent; NR=61: the wait4 instead, which takes
+# in the child's run and exit if it has not ended yet).  END: where to
+# stop instead of the return (a hex address).  LIMIT: most instructions
+# (200,000).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=$top/build
@@ -18,6 +21,7 @@ null_call) nr=102 ;; getppid) nr=110 ;; signal_handler) nr=62 ;; stat) nr=4 ;; o
 file_reread) nr=17 ;; fork_exit_wait) nr=57 ;;
 *) echo "bench-trace: OP is null_call, getppid, signal_handler, stat, open_close, file_reread or fork_exit_wait" >&2; exit 2 ;;
 esac
+nr=${NR:-$nr}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bench"
@@ -31,6 +35,6 @@ user trusted pm /bench/bench loop $op
 CONF
 # the 200th such call of the process (a user pc: not a call of a server)
 FIRST=syscall_entry COND="\$rax == $nr && \$rcx >= 0x10000000 && \$rcx < 0x20000000" N=200 \
-	END=rcx NAMES=1 MEM=512 tools/itrace/itrace.sh "$tmp/trace.conf" "$out" > /dev/null
+	END=${END:-rcx} NAMES=1 MEM=512 tools/itrace/itrace.sh "$tmp/trace.conf" "$out" > /dev/null
 python3 tools/itrace/sym.py "$out" "$B/nucleus.elf" "pm:$B/actors/pm@400000" \
 	"om:$B/actors/om@400000" "stm:$B/actors/stm@400000" "$B/user/bench" -s

@@ -16,12 +16,14 @@
  * deletion, a sender on another processor, the scheduler) resumes it
  * the same way, so the two paths give the same result.
  *
+ * A trap message (an actor's syscall routed to a server, kcall.c) takes
+ * the same way to a server thread waiting for it (fast_trap).
  * A call to a port with a handler goes on to lightweight RPC (lrpc.c).
  * Anything else (a body, a timeout, a queued message, a partner
  * elsewhere) takes the general path, and so does a call that loses a race
  * here before it changed anything.
- * Entry points: fast_syscall (from syscall_handler), ipc_continue, and
- * for msg.c ipc_cont.
+ * Entry points: fast_syscall (from syscall_handler), fast_trap (from
+ * kcall.c), ipc_continue, and for msg.c ipc_cont.
  */
 #include <kern/types.h>
 #include <kern/klib.h>
@@ -256,6 +258,48 @@ fast_reply_receive(u64 token, long ureply, long umsg, long uport)
 	push_off();
 	spin_unlock(&ipc_lock);
 	return receive_finish(t, a, umsg, &km, hand_to(t, c));
+}
+
+/*
+ * A trap message (kcall.c: req, from t's actor to its trap port pui) to a
+ * server thread asleep on that port here, handed over as fast_call does.
+ * t waits without a continuation (the trap's registers stay on its stack)
+ * and ends its call as kcall_as does: K_OK and the reply's word 0 in
+ * *word, the call's error, or FAST_NO (nothing done).
+ */
+long
+fast_trap(struct thread *t, const struct kui *pui, const struct kmsg *req, u64 *word)
+{
+	struct thread_ipc *ti = &t->ipc;
+	struct thread *r;
+	struct port *p;
+	long err;
+
+	if (!fast_thread(t))
+		return FAST_NO;
+	spin_lock(&ipc_lock);
+	if (!(p = port_find(t, pui)) || p->handler || !(r = waiting_receiver(p)) ||
+	    !win_here(r, mycpu())) {
+		spin_unlock(&ipc_lock);
+		return FAST_NO;
+	}
+	ti->call.k = *req;
+	stamp_actor(&ti->call.k, t->actor);
+	ti->call.k.body = NULL;
+	ti->call.pages = NULL;
+	ti->call.caller = t;
+	ti->call_seq++;
+	__atomic_store_n(&t->wake_result, WAIT_PENDING, __ATOMIC_SEQ_CST);
+	list_del(&r->ipc.rx_link);
+	take(r, &ti->call, p);
+	port_room(p);
+	push_off();
+	spin_unlock(&ipc_lock);
+	if ((err = end_call(t, hand_to(t, r))) == K_OK)
+		*word = ti->reply.k.annex[0];
+	if (!bodiless(&ti->reply))
+		body_out(&ti->reply, NULL, 0, false);
+	return err;
 }
 
 /* From syscall_handler, for ipcCall and ipcReplyReceive: the result, or

@@ -119,15 +119,19 @@ trap_port_call(struct thread *t, struct kmsg *req)
 {
 	struct kmsg rep = { 0 };
 	struct kui port;
+	u64 word = 0;
 	long err;
 
 	spin_lock(&ipc_lock);
 	port = t->actor->ipc.trap_port;
 	spin_unlock(&ipc_lock);
 	WRITE_ONCE(t->trap_wait, true);
-	err = kcall_as(t->actor, &port, req, &rep, K_NOTIMEOUT, false);
+	if ((err = fast_trap(t, &port, req, &word)) == FAST_NO) {
+		err = kcall_as(t->actor, &port, req, &rep, K_NOTIMEOUT, false);
+		word = rep.annex[0];
+	}
 	WRITE_ONCE(t->trap_wait, false);
-	return err < 0 ? err : (long)rep.annex[0];
+	return err < 0 ? err : (long)word;
 }
 
 void
