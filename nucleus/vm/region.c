@@ -126,8 +126,7 @@ clear_ptes(struct region *r)
 
 	if (super)
 		spin_lock(&super_lock);
-	for (u64 va = r->start; va < r->start + r->size; va += PAGE_SIZE)
-		pt_unmap(pml4_of(r->actor), va);
+	pt_unmap_range(pml4_of(r->actor), r->start, r->start + r->size);
 	if (super)
 		spin_unlock(&super_lock);
 }

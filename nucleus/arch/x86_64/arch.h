@@ -59,6 +59,7 @@ void paging_init(u64 mem_top);
 kerr_t pt_map(paddr_t pml4, u64 va, paddr_t pa, u64 flags);
 u64 *pt_lookup(paddr_t pml4, u64 va);	/* the PTE, or NULL */
 paddr_t pt_unmap(paddr_t pml4, u64 va);	/* clears; the frame that was there, or 0 */
+void pt_unmap_range(paddr_t pml4, u64 va, u64 end);	/* pt_unmap of each page */
 /* Maps va to pa in place of what was there: that frame (the caller
  * flushes), 0 if none, or -K_ENOMEM (no page-table page). */
 long pt_replace(paddr_t pml4, u64 va, paddr_t pa, u64 flags);

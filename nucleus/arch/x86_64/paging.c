@@ -15,7 +15,7 @@
  * flusher reads the active mask after setting stale: one of the two sees
  * the other).  The supervisor space lives in every PML4, so a change there
  * flushes every PCID on every processor.
- * Entry points: paging_init, pt_map, pt_unmap, pt_revoke, pt_lookup,
+ * Entry points: paging_init, pt_map, pt_unmap, pt_unmap_range, pt_revoke, pt_lookup,
  * pmap_create, pmap_destroy, pmap_switch, pmap_flush, mmio_map, vmap_alloc.
  * Lock order: vmap_lock alone; pcid_lock alone; tlb_lock -> (IPIs).
  */
@@ -123,6 +123,42 @@ pt_unmap(paddr_t pml4, u64 va)
 	*e = 0;
 	invlpg(va);
 	return pa;
+}
+
+/* pt_unmap of every page of [va, end), without walking from the top for
+ * each: a missing table skips its whole span (an actor's stack region is
+ * mostly never touched).  Large pages are left alone. */
+void
+pt_unmap_range(paddr_t pml4, u64 va, u64 end)
+{
+	while (va < end) {
+		u64 *t = table(pml4), next, stop;
+		int shift;
+
+		for (shift = 39; shift > 12; shift -= 9) {
+			u64 *e = &t[(va >> shift) & 511];
+			if (!(*e & PTE_P) || (*e & PTE_PS))
+				break;
+			t = table(*e & PTE_ADDR);
+		}
+		if (shift > 12) {			/* nothing mapped below this entry */
+			next = (va | ((1UL << shift) - 1)) + 1;
+			if (next <= va)
+				return;			/* the end of the address space */
+			va = next;
+			continue;
+		}
+		stop = (va | ((1UL << 21) - 1)) + 1;	/* this page table's span */
+		if (stop > end || stop <= va)
+			stop = end;
+		for (; va < stop; va += PAGE_SIZE) {
+			u64 *e = &t[(va >> 12) & 511];
+			if (*e & PTE_ADDR) {
+				*e = 0;
+				invlpg(va);
+			}
+		}
+	}
 }
 
 /* Makes the page absent but keeps its frame for a later pt_unmap, so that
