@@ -66,7 +66,17 @@ static char *prog;
 static void op_null(void) { syscall(SYS_getuid); }
 static void op_getppid(void) { syscall(SYS_getppid); }
 static void op_pipe(void) { char c = 0; write(pfd[1], &c, 1); read(qfd[0], &c, 1); }
-static void op_fork(void) { pid_t p = fork(); if (p == 0) _exit(0); waitpid(p, NULL, 0); }
+/* A child that did not end with status 0 makes its row "failed". */
+static int child_failed;
+static void
+reap(pid_t p)
+{
+	int st;
+
+	if (waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		child_failed = 1;
+}
+static void op_fork(void) { pid_t p = fork(); if (p == 0) _exit(0); reap(p); }
 static void
 op_exec(void)
 {
@@ -77,7 +87,7 @@ op_exec(void)
 		execve(prog, av, ev);
 		_exit(1);
 	}
-	waitpid(p, NULL, 0);
+	reap(p);
 }
 static volatile int hits;
 static void on_usr1(int s) { hits++; }
@@ -108,6 +118,17 @@ static char rbuf[1 << 16];
 static void op_reread(void) { pread(rfd, rbuf, sizeof(rbuf), 0); }
 static void op_stat(void) { struct stat st; stat("/tmp/bench.dat", &st); }
 static void op_open(void) { close(open("/tmp/bench.dat", O_RDONLY)); }
+
+static void
+report_child(const char *name, long v)
+{
+	if (child_failed)
+		printf("bench %s failed -\n", name);
+	else
+		report(name, v, "ns");
+	fflush(stdout);
+	child_failed = 0;
+}
 
 /* A shell script run by busybox sh, as a user would: fork, execve, wait.
  * A script that fails makes its row "failed". */
@@ -240,8 +261,8 @@ main(int argc, char **argv)
 	waitpid(p, NULL, 0);
 	signal(SIGUSR1, on_usr1);
 	report("signal_handler", measure(op_signal, 500), "ns");
-	report("fork_exit_wait", measure(op_fork, 20), "ns");
-	report("fork_exec_wait", measure(op_exec, 10), "ns");
+	report_child("fork_exit_wait", measure(op_fork, 20));
+	report_child("fork_exec_wait", measure(op_exec, 10));
 	report("page_fault_anon", measure(op_fault, 50) / 16, "ns");
 	report("file_create_delete", measure(op_create, 200), "ns");
 	/* write and re-read 8 MiB from the cache */
