@@ -130,6 +130,21 @@ put_annex(struct thread *t, struct msg *m, long umsg, u64 token)
 	return K_OK;
 }
 
+/* t's staged call to r, asleep on p and won: r has it, t waits for the
+ * reply (as post_call and deliver do it); ipc_lock held. */
+static inline void
+give_call(struct thread *t, struct thread *r, struct port *p)
+{
+	struct thread_ipc *ti = &t->ipc;
+
+	ti->call.caller = t;
+	ti->call_seq++;
+	__atomic_store_n(&t->wake_result, WAIT_PENDING, __ATOMIC_SEQ_CST);
+	list_del(&r->ipc.rx_link);
+	take(r, &ti->call, p);
+	port_room(p);
+}
+
 /*
  * Switches to `to`, won and given its message, the current thread waiting
  * with its continuation set; interrupts off (one push_off) and ipc_lock
@@ -185,12 +200,7 @@ fast_call(long umsg, long uto, long ureply)
 		spin_unlock(&ipc_lock);
 		return FAST_NO;
 	}
-	ti->call.caller = t;
-	ti->call_seq++;
-	__atomic_store_n(&t->wake_result, WAIT_PENDING, __ATOMIC_SEQ_CST);
-	list_del(&r->ipc.rx_link);
-	take(r, &ti->call, p);
-	port_room(p);
+	give_call(t, r, p);
 	cont_set(t, CONT_CALL, ureply, &kr);
 	push_off();
 	spin_unlock(&ipc_lock);
@@ -287,12 +297,7 @@ fast_trap(struct thread *t, const struct kui *pui, const struct kmsg *req, u64 *
 	stamp_actor(&ti->call.k, t->actor);
 	ti->call.k.body = NULL;
 	ti->call.pages = NULL;
-	ti->call.caller = t;
-	ti->call_seq++;
-	__atomic_store_n(&t->wake_result, WAIT_PENDING, __ATOMIC_SEQ_CST);
-	list_del(&r->ipc.rx_link);
-	take(r, &ti->call, p);
-	port_room(p);
+	give_call(t, r, p);
 	push_off();
 	spin_unlock(&ipc_lock);
 	if ((err = end_call(t, hand_to(t, r))) == K_OK)

@@ -237,30 +237,29 @@ nc_sgWrite(long useg, long offset, long ubuf, long size)
 /* sgReadTo, sgWriteFrom: the same with the buffer in actor aid (a trusted
  * caller, or aid's parent), so that a server moves a client's file data
  * without a copy of its own. */
-long
-nc_sgReadTo(long useg, long offset, long aid, long ubuf, long size)
+static long
+seg_copy_for(long useg, long offset, long aid, long ubuf, long size, bool write)
 {
 	struct actor *a;
 	long err;
 
 	if ((err = vm_target(aid, &a)) < 0)
 		return err;
-	err = seg_read(useg, offset, a, ubuf, size);
+	err = write ? seg_write(useg, offset, a, ubuf, size) : seg_read(useg, offset, a, ubuf, size);
 	actor_put(a);
 	return err;
 }
 
 long
+nc_sgReadTo(long useg, long offset, long aid, long ubuf, long size)
+{
+	return seg_copy_for(useg, offset, aid, ubuf, size, false);
+}
+
+long
 nc_sgWriteFrom(long useg, long offset, long aid, long ubuf, long size)
 {
-	struct actor *a;
-	long err;
-
-	if ((err = vm_target(aid, &a)) < 0)
-		return err;
-	err = seg_write(useg, offset, a, ubuf, size);
-	actor_put(a);
-	return err;
+	return seg_copy_for(useg, offset, aid, ubuf, size, true);
 }
 
 /* c's pages in [off, off + size), sorted by offset, into a new array. */

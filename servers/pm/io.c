@@ -66,6 +66,21 @@ stm_call(struct call *c, struct kmsg *m, void *rbody, unsigned long rsize)
 	return r;
 }
 
+/* f was written up to end: om keeps the size and the times. */
+static void
+file_written(struct ofile *f, unsigned long end)
+{
+	struct kmsg m;
+
+	if (end > f->vn->size)
+		f->vn->size = end;
+	memset(&m, 0, sizeof(m));
+	m.annex[0] = OM_WRITTEN;
+	m.annex[1] = f->ino;
+	m.annex[2] = f->vn->size;
+	om_call(&m, NULL, 0);
+}
+
 /* Reads up to n bytes (n <= PM_BODY) of f into buf from *off. */
 static long
 kread(struct call *c, struct ofile *f, char *buf, unsigned long n, unsigned long *off)
@@ -137,13 +152,7 @@ kwrite(struct call *c, struct ofile *f, const char *buf, unsigned long n, unsign
 		if (n && sgWrite(&f->seg, *off, buf, n) < 0)
 			return -L_EIO;
 		*off += n;
-		if (*off > f->vn->size)
-			f->vn->size = *off;
-		memset(&m, 0, sizeof(m));
-		m.annex[0] = OM_WRITTEN;
-		m.annex[1] = f->ino;
-		m.annex[2] = f->vn->size;
-		om_call(&m, NULL, 0);
+		file_written(f, *off);
 		return (long)n;
 	case OF_DIR:
 		return -L_EISDIR;
@@ -193,7 +202,6 @@ static long
 file_rw(struct call *c, struct ofile *f, unsigned long ubuf, unsigned long n, unsigned long *off,
 	bool write)
 {
-	struct kmsg m;
 	long r;
 
 	if (!write) {
@@ -213,15 +221,8 @@ file_rw(struct call *c, struct ofile *f, unsigned long ubuf, unsigned long n, un
 	if (r < 0)
 		return r == -K_EFAULT ? -L_EFAULT : -L_EIO;
 	*off += n;
-	if (write) {			/* om keeps the size and the times */
-		if (*off > f->vn->size)
-			f->vn->size = *off;
-		memset(&m, 0, sizeof(m));
-		m.annex[0] = OM_WRITTEN;
-		m.annex[1] = f->ino;
-		m.annex[2] = f->vn->size;
-		om_call(&m, NULL, 0);
-	}
+	if (write)
+		file_written(f, *off);
 	return (long)n;
 }
 
