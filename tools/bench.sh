@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# make bench: the same static benchmark program (user/bench/bench.c) on
-# motet and on Debian's Linux (linux-image-cloud-amd64) booted in the same
-# QEMU (q35, qemu64, one processor, 512 MiB), and one table: operation,
-# motet, Linux, ratio.  BENCH_CLOCK=icount (default) runs both under
+# make bench: the same static benchmark program (user/bench/bench.c, with
+# the shell scripts in user/bench/sh/) on motet and on Debian's Linux
+# (linux-image-cloud-amd64) booted in the same QEMU (q35, qemu64, one
+# processor, 512 MiB), the nucleus's own figures (t_bench) in a third
+# boot, and one table: operation, motet, Linux, ratio (docs/performance.md).  BENCH_CLOCK=icount (default) runs both under
 # -icount shift=0,sleep=off, so a guest nanosecond is one instruction and
 # the figures repeat on a noisy machine; BENCH_CLOCK=wall uses real time
 # (ACCEL=kvm where it works).  Raw outputs go to bench/results/.
@@ -107,3 +108,15 @@ timeout 1200 qemu-system-x86_64 -machine q35 -accel "${ACCEL:-tcg}" -cpu "${CPU:
 	done < "$tmp/m"
 } | tee "$out/table.txt"
 echo "bench: raw outputs in ${out#$top/}"
+bad=0
+for f in motet:'^bench ' core:'^BENCH ' linux:'^bench '; do
+	if ! tr -d '\r' < "$out/${f%%:*}.txt" | grep -q "${f#*:}"; then
+		echo "bench: no figures from ${f%%:*} (see ${out#$top/}/${f%%:*}.txt)" >&2
+		bad=1
+	fi
+done
+if grep -q ' failed ' "$out/table.txt"; then
+	echo "bench: some operations failed (see the table)" >&2
+	bad=1
+fi
+exit $bad
