@@ -31,6 +31,19 @@ big_data(int fd)
 	CHECK(pwrite(fd, ro, 8192, 0) == 8192);			/* reading it is fine */
 	CHECK(pread(fd, in, 8192, 0) == 8192 && in[0] == 0 && in[8191] == 0);
 	munmap(ro, 8192);
+	/* the file's own pages as the buffer: read into a shared mapping of
+	 * it, write from one */
+	{
+		char *m = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 20 * 4096);
+		CHECK(m != MAP_FAILED);
+		CHECK(pread(fd, m + 100, 2 * 4096, 5000 + 4096) == 2 * 4096);
+		CHECK(memcmp(m + 100, out + 3 + 4096, 2 * 4096) == 0);
+		CHECK(pread(fd, in, 2 * 4096, 20 * 4096 + 100) == 2 * 4096 &&
+		      memcmp(in, out + 3 + 4096, 2 * 4096) == 0);	/* the file has it */
+		CHECK(pwrite(fd, m + 100, 4096, 50000) == 4096);
+		CHECK(pread(fd, in, 4096, 50000) == 4096 && memcmp(in, out + 3 + 4096, 4096) == 0);
+		munmap(m, 3 * 4096);
+	}
 	CHECK(ftruncate(fd, 5) == 0);				/* as it was */
 }
 
