@@ -242,7 +242,7 @@ do_read(struct call *c, int fd, unsigned long ubuf, unsigned long n, long *poff)
 			f->off = off;
 		return r;
 	}
-	while (done < n) {
+	while (done < n) {			/* through pm: /proc, devices, stm */
 		unsigned long chunk = n - done < PM_BODY ? n - done : PM_BODY;
 		r = kread(c, f, c->buf, chunk, &off);
 		if (r <= 0)
@@ -252,10 +252,10 @@ do_read(struct call *c, int fd, unsigned long ubuf, unsigned long n, long *poff)
 			break;
 		}
 		done += (unsigned long)r;
-		if ((f->kind != OF_FILE && f->kind != OF_PROC) || (unsigned long)r < chunk)
+		if (f->kind != OF_PROC || (unsigned long)r < chunk)
 			break;
 	}
-	if (!poff && (f->kind == OF_FILE || f->kind == OF_PROC))
+	if (!poff && f->kind == OF_PROC)
 		f->off = off;
 	return done ? (long)done : r;
 }
@@ -288,8 +288,6 @@ do_write(struct call *c, int fd, unsigned long ubuf, unsigned long n, long *poff
 		if ((unsigned long)r < chunk || n == 0)
 			break;
 	}
-	if (!poff && f->kind == OF_FILE)
-		f->off = off;
 	return done ? (long)done : r;
 }
 
