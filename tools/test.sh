@@ -43,7 +43,7 @@ for conf in tests/qemu/*.conf; do
 			else
 				fail=$((fail + 1))
 				echo "FAIL $suite smp$smp $name"
-				grep "^TEST $name: FAIL" "$log.txt" | head -5 | sed 's/^/    /'
+				grep -A10 "^TEST $name: FAIL" "$log.txt" | head -12 | sed 's/^/    /'
 			fi
 		done < "$expect"
 		# results nobody expected: a test actor that failed to start, hung...
