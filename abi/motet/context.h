@@ -47,6 +47,13 @@ struct kexcmsg {
 	uint64_t addr;		/* page fault: the address (cr2) */
 	uint64_t rip, rsp;
 };
+
+/* A thread's whole user state, for K_CTX_ALL_GET and K_CTX_ALL_SET: one
+ * nucleus call where a signal frame needs both. */
+struct kthreadstate {
+	struct kcontext ctx;
+	uint8_t fpu[512] __attribute__((aligned(16)));	/* FXSAVE layout */
+};
 #endif
 
 #define KCTX_RAX	(14 * 8)
@@ -61,6 +68,8 @@ struct kexcmsg {
 #define K_CTX_SET	1
 #define K_CTX_FPU_GET	2	/* the 512-byte FXSAVE area of the FPU/SSE state */
 #define K_CTX_FPU_SET	3
+#define K_CTX_ALL_GET	4	/* both: a struct kthreadstate */
+#define K_CTX_ALL_SET	5
 
 /* Trap numbers for trapConnect. */
 #define K_TRAP_SYSCALL	0x100	/* the syscall instruction */

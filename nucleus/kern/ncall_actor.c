@@ -423,6 +423,41 @@ do_fpu(struct thread *t, long arg)
 	return r;
 }
 
+/* Both at once (K_CTX_ALL_*), under the thread lock: the FPU part
+ * first, so -K_EAGAIN leaves the thread as it was. */
+struct state_op {
+	bool set;
+	struct kthreadstate *s;
+};
+
+static long
+do_state(struct thread *t, long arg)
+{
+	struct state_op *op = (struct state_op *)arg;
+	struct fpu_op f = { op->set, op->s->fpu };
+	long r;
+
+	if ((r = do_fpu(t, (long)&f)) < 0)
+		return r;
+	return op->set ? do_set_ctx(t, (long)&op->s->ctx) : do_get_ctx(t, (long)&op->s->ctx);
+}
+
+static long
+thread_state_op(long tid, bool set, long uctx)
+{
+	struct kthreadstate s;
+	struct state_op op = { set, &s };
+	long r;
+
+	if (set && (copyin(&s, (uaddr_t)uctx, sizeof(s)) < 0))
+		return -K_EFAULT;
+	if (set && !user_ctx_ok(&s.ctx))
+		return -K_EINVAL;
+	if ((r = with_thread(tid, do_state, (long)&op)) < 0)
+		return r;
+	return set ? K_OK : copyout((uaddr_t)uctx, &s, sizeof(s));
+}
+
 long
 nc_threadContext(long tid, long op, long uctx)
 {
@@ -439,6 +474,8 @@ nc_threadContext(long tid, long op, long uctx)
 		return f.set ? K_OK : copyout((uaddr_t)uctx, area, sizeof(area));
 	}
 
+	if (op == K_CTX_ALL_GET || op == K_CTX_ALL_SET)
+		return thread_state_op(tid, op == K_CTX_ALL_SET, uctx);
 	if (op == K_CTX_GET) {
 		if ((r = with_thread(tid, do_get_ctx, (long)&k)) < 0)
 			return r;

@@ -12,8 +12,11 @@
  * The handler's frame is Linux's rt_sigframe: the return address
  * (sa_restorer), a ucontext with the interrupted registers and mask, and
  * a siginfo; above it, 64-byte aligned, the FPU and SSE state (FXSAVE
- * format, from the nucleus: threadContext K_CTX_FPU_GET) that
- * uc_mcontext.fpstate points at.  rt_sigreturn reads both back.
+ * format) that uc_mcontext.fpstate points at.  The registers and the
+ * FPU area come from the nucleus in one threadContext (K_CTX_ALL_GET),
+ * the whole frame goes out in one copy, and rt_sigreturn reads it back
+ * in one copy when fpstate is where pm put it and puts both back in one
+ * threadContext (K_CTX_ALL_SET).
  */
 #include "pm.h"
 
@@ -122,54 +125,64 @@ do_continue(struct proc *p)
 	notify_parent(p);
 }
 
-/* The thread's FPU area: it may still be on its way off its processor
- * when pm hears of it (-K_EAGAIN): ask again. */
+/* threadContext with the FPU area (K_CTX_ALL_*): the thread may still
+ * be on its way off its processor when pm hears of it (-K_EAGAIN): ask
+ * again. */
 static long
-fpu_op(long tid, long op, void *area)
+state_op(long tid, long op, struct kthreadstate *area)
 {
 	long r;
 
 	for (int i = 0; i < 1000; i++) {
-		if ((r = threadContext(tid, op, area)) != -K_EAGAIN)
+		if ((r = threadContext(tid, op, &area->ctx)) != -K_EAGAIN)
 			return r;
 		threadYield();
 	}
 	return r;
 }
 
-/* Writes the frame for `sig` on the process's stack and moves ctx into
- * the handler; `rax` is what the interrupted code gets back in rax. */
+/* The frame and the FPU area above it, as one copy: fpstate is at most
+ * FRAME_GAP bytes past the frame (its 16-byte alignment, and the return
+ * address's 8). */
+#define FRAME_GAP	24
+struct frame_copy {
+	struct sigframe f;
+	unsigned char rest[FRAME_GAP + 512];
+};
+
+/* Writes the frame for `sig` on the process's stack and moves s->ctx
+ * into the handler (the caller sets it); s->ctx.rax is what the
+ * interrupted code gets back in rax. */
 static long
-push_frame(struct proc *p, int sig, struct kcontext *k, unsigned long mask, int code,
+push_frame(struct proc *p, int sig, struct kthreadstate *s, unsigned long mask, int code,
 	   unsigned long addr)
 {
 	struct linux_sigaction *a = &p->sig->act[sig];
-	struct sigframe f;
+	struct kcontext *k = &s->ctx;
+	struct frame_copy fc;
+	struct sigframe *fp = &fc.f;
 	unsigned long sp, fpsp;
-	unsigned char fpu[512] __attribute__((aligned(16)));
 
-	memset(&f, 0, sizeof(f));
-	f.restorer = a->restorer;
-	f.uc.mc = (struct sigcontext64){
+	fpsp = (k->rsp - 128 - sizeof(s->fpu)) & ~63UL;	/* below the red zone */
+	sp = (fpsp - sizeof(*fp)) & ~15UL;
+	sp -= 8;					/* as after a call */
+	memset(&fc, 0, fpsp - sp);
+	memcpy((char *)&fc + (fpsp - sp), s->fpu, sizeof(s->fpu));
+	fp->restorer = a->restorer;
+	fp->uc.mc = (struct sigcontext64){
 		.r8 = k->r8, .r9 = k->r9, .r10 = k->r10, .r11 = k->r11, .r12 = k->r12,
 		.r13 = k->r13, .r14 = k->r14, .r15 = k->r15, .rdi = k->rdi, .rsi = k->rsi,
 		.rbp = k->rbp, .rbx = k->rbx, .rdx = k->rdx, .rax = k->rax, .rcx = k->rcx,
 		.rsp = k->rsp, .rip = k->rip, .eflags = k->rflags, .cs = 0x33, .ss = 0x2b,
 		.trapno = k->vector < 32 ? k->vector : 0, .err = k->error, .oldmask = mask,
-		.cr2 = addr,
+		.cr2 = addr, .fpstate = fpsp,
 	};
-	f.uc.sigmask = mask;
-	f.info.signo = sig;
-	f.info.code = code;
+	fp->uc.sigmask = mask;
+	fp->info.signo = sig;
+	fp->info.code = code;
 	if (sig == L_SIGSEGV || sig == L_SIGBUS || sig == L_SIGILL || sig == L_SIGFPE)
-		f.info.addr = addr;
-	fpsp = (k->rsp - 128 - sizeof(fpu)) & ~63UL;	/* below the red zone */
-	if (fpu_op(p->tid, K_CTX_FPU_GET, fpu) < 0 || copyout(p, fpsp, fpu, sizeof(fpu)) < 0)
-		return -L_EFAULT;
-	f.uc.mc.fpstate = fpsp;
-	sp = (fpsp - sizeof(f)) & ~15UL;
-	sp -= 8;					/* as after a call */
-	if (copyout(p, sp, &f, sizeof(f)) < 0)
+		fp->info.addr = addr;
+	if (copyout(p, sp, &fc, fpsp + sizeof(s->fpu) - sp) < 0)
 		return -L_EFAULT;
 	k->rsp = sp;
 	k->rip = a->handler;
@@ -217,7 +230,7 @@ static void
 deliver_async(struct proc *p)
 {
 	struct kthreadstat st;
-	struct kcontext k;
+	struct kthreadstate s;
 
 	if (p->stopped && !(deliverable(p) & L_SIGBIT(L_SIGKILL)))
 		return;
@@ -245,18 +258,18 @@ deliver_async(struct proc *p)
 				}
 				if (a->handler == L_SIG_IGN)
 					continue;
-				if (threadContext(p->tid, K_CTX_GET, &k) < 0)
+				if (state_op(p->tid, K_CTX_ALL_GET, &s) < 0)
 					break;
-				if (push_frame(p, sig, &k, mask, 0, 0) < 0) {
+				if (push_frame(p, sig, &s, mask, 0, 0) < 0) {
 					proc_exit(p, L_SIGSEGV | L_WCOREFLAG);
 					return;
 				}
-				threadContext(p->tid, K_CTX_SET, &k);
+				threadContext(p->tid, K_CTX_SET, &s.ctx);
 				break;
 			}
 			break;
 		}
-		if (st.state == K_TS_BLOCKED && threadContext(p->tid, K_CTX_GET, &k) == K_OK)
+		if (st.state == K_TS_BLOCKED && threadContext(p->tid, K_CTX_GET, &s.ctx) == K_OK)
 			break;		/* in a trap message: its twin acts at the end */
 		threadSleep(20000);
 	}
@@ -332,7 +345,8 @@ long
 sig_at_return(struct call *c, long ret)
 {
 	struct proc *p = c->p;
-	struct kcontext k;
+	struct kthreadstate s;
+	struct kcontext *k = &s.ctx;
 
 	while (p->state == P_RUN && deliverable(p)) {
 		int sig = __builtin_ctzl(deliverable(p)) + 1;
@@ -353,24 +367,24 @@ sig_at_return(struct call *c, long ret)
 				do_stop(p, sig);
 			continue;
 		}
-		if (threadContext(p->tid, K_CTX_GET, &k) < 0)
+		if (state_op(p->tid, K_CTX_ALL_GET, &s) < 0)
 			break;
 		if (ret == -L_ERESTARTSYS) {
 			if (a->flags & L_SA_RESTART) {
-				k.rip -= 2;
-				k.rax = c->tm.rax;
+				k->rip -= 2;
+				k->rax = c->tm.rax;
 			} else {
-				k.rax = (unsigned long)-L_EINTR;
+				k->rax = (unsigned long)-L_EINTR;
 			}
 		} else {
-			k.rax = (unsigned long)ret;
+			k->rax = (unsigned long)ret;
 		}
-		if (push_frame(p, sig, &k, mask, 0, 0) < 0) {
+		if (push_frame(p, sig, &s, mask, 0, 0) < 0) {
 			proc_exit(p, L_SIGSEGV | L_WCOREFLAG);
 			c->noreply = true;
 			return ret;
 		}
-		threadContext(p->tid, K_CTX_SET, &k);
+		threadContext(p->tid, K_CTX_SET, k);
 		p->restore_mask = false;
 		return sig;		/* rax in the handler: anything */
 	}
@@ -388,7 +402,7 @@ long
 sig_exception(struct call *c, const struct kexcmsg *em)
 {
 	struct proc *p = c->p;
-	struct kcontext k;
+	struct kthreadstate s;
 	int sig;
 
 	switch (em->vector) {
@@ -399,9 +413,9 @@ sig_exception(struct call *c, const struct kexcmsg *em)
 	default:			sig = L_SIGSEGV; break;
 	}
 	if (p->sig->act[sig].handler > L_SIG_IGN && !(p->blocked & L_SIGBIT(sig)) &&
-	    threadContext(p->tid, K_CTX_GET, &k) == K_OK &&
-	    push_frame(p, sig, &k, p->blocked, 1, em->addr) == 0) {
-		threadContext(p->tid, K_CTX_SET, &k);
+	    state_op(p->tid, K_CTX_ALL_GET, &s) == K_OK &&
+	    push_frame(p, sig, &s, p->blocked, 1, em->addr) == 0) {
+		threadContext(p->tid, K_CTX_SET, &s.ctx);
 		return K_OK;
 	}
 	proc_exit(p, sig | L_WCOREFLAG);
@@ -473,35 +487,50 @@ long
 sys_rt_sigreturn(struct call *c)
 {
 	struct proc *p = c->p;
-	struct kcontext k;
-	struct ucontext64 uc;
+	struct kthreadstate s;
+	struct kcontext *k = &s.ctx;
+	struct frame_copy fc;
+	struct ucontext64 *uc = &fc.f.uc;
+	unsigned long ufr, fpu_at, op = K_CTX_SET;
+	long r;
 
-	if (threadContext(p->tid, K_CTX_GET, &k) < 0)
+	if (threadContext(p->tid, K_CTX_GET, k) < 0)
 		return -L_EFAULT;
-	/* the handler returned into sa_restorer: rsp is just past the return address */
-	if (copyin(p, &uc, k.rsp + __builtin_offsetof(struct sigframe, uc) - 8, sizeof(uc)) < 0) {
+	/* the handler returned into sa_restorer: rsp is just past the
+	 * return address, the ucontext follows it; the FPU area above, read
+	 * in the same copy if it is where push_frame put it */
+	ufr = k->rsp + __builtin_offsetof(struct sigframe, uc) - 8;
+	fpu_at = __builtin_offsetof(struct frame_copy, rest) + FRAME_GAP -
+		 __builtin_offsetof(struct sigframe, uc);	/* the farthest */
+	if (copyin(p, uc, ufr, fpu_at + sizeof(s.fpu)) < 0 &&
+	    copyin(p, uc, ufr, sizeof(*uc)) < 0) {
 		proc_exit(p, L_SIGSEGV | L_WCOREFLAG);
 		c->noreply = true;
 		return 0;
 	}
-	k.r8 = uc.mc.r8; k.r9 = uc.mc.r9; k.r10 = uc.mc.r10; k.r11 = uc.mc.r11;
-	k.r12 = uc.mc.r12; k.r13 = uc.mc.r13; k.r14 = uc.mc.r14; k.r15 = uc.mc.r15;
-	k.rdi = uc.mc.rdi; k.rsi = uc.mc.rsi; k.rbp = uc.mc.rbp; k.rbx = uc.mc.rbx;
-	k.rdx = uc.mc.rdx; k.rcx = uc.mc.rcx; k.rsp = uc.mc.rsp; k.rip = uc.mc.rip;
-	k.rflags = uc.mc.eflags;
-	k.rax = uc.mc.rax;
-	if (threadContext(p->tid, K_CTX_SET, &k) < 0) {
+	k->r8 = uc->mc.r8; k->r9 = uc->mc.r9; k->r10 = uc->mc.r10; k->r11 = uc->mc.r11;
+	k->r12 = uc->mc.r12; k->r13 = uc->mc.r13; k->r14 = uc->mc.r14; k->r15 = uc->mc.r15;
+	k->rdi = uc->mc.rdi; k->rsi = uc->mc.rsi; k->rbp = uc->mc.rbp; k->rbx = uc->mc.rbx;
+	k->rdx = uc->mc.rdx; k->rcx = uc->mc.rcx; k->rsp = uc->mc.rsp; k->rip = uc->mc.rip;
+	k->rflags = uc->mc.eflags;
+	k->rax = uc->mc.rax;
+	if (uc->mc.fpstate) {
+		unsigned long off = uc->mc.fpstate - ufr;
+		if (uc->mc.fpstate >= ufr + sizeof(*uc) && off <= fpu_at) {
+			memcpy(s.fpu, (char *)uc + off, sizeof(s.fpu));
+			op = K_CTX_ALL_SET;
+		} else if (copyin(p, s.fpu, uc->mc.fpstate, sizeof(s.fpu)) == 0) {
+			op = K_CTX_ALL_SET;
+		}
+	}
+	r = op == K_CTX_ALL_SET ? state_op(p->tid, op, &s) : threadContext(p->tid, op, k);
+	if (r < 0) {
 		proc_exit(p, L_SIGSEGV | L_WCOREFLAG);
 		c->noreply = true;
 		return 0;
 	}
-	if (uc.mc.fpstate) {
-		unsigned char fpu[512] __attribute__((aligned(16)));
-		if (copyin(p, fpu, uc.mc.fpstate, sizeof(fpu)) == 0)
-			fpu_op(p->tid, K_CTX_FPU_SET, fpu);
-	}
-	p->blocked = uc.sigmask & ~SIGMASK_FIXED;
-	return (long)uc.mc.rax;
+	p->blocked = uc->sigmask & ~SIGMASK_FIXED;
+	return (long)uc->mc.rax;
 }
 
 long

@@ -365,6 +365,47 @@ run2(void)
 		CHECK_EQ(threadContext(ctid, K_CTX_FPU_GET, NUCLEUS_PTR), -K_EFAULT);
 		CHECK_EQ(threadContext(threadSelf(), K_CTX_FPU_GET, (struct kcontext *)fa), -K_ESTATE);
 	}
+	{	/* both at once: K_CTX_ALL_GET and K_CTX_ALL_SET */
+		static struct kthreadstate s;
+		struct kcontext k1;
+		unsigned mx;
+		long e2;
+		CHECK_EQ(threadContext(ctid, K_CTX_GET, &k1), K_OK);
+		while ((e2 = threadContext(ctid, K_CTX_ALL_GET, &s.ctx)) == -K_EAGAIN)
+			threadYield();
+		CHECK_EQ(e2, K_OK);
+		CHECK_EQ(s.ctx.rip, k1.rip);
+		CHECK_EQ(s.ctx.rsp, k1.rsp);
+		CHECK_EQ(s.ctx.rax, k1.rax);
+		memcpy(&mx, s.fpu + 24, 4);
+		CHECK_EQ(mx & 0xffbfu, 0x7f80u);	/* as the FPU_SET above left it */
+		/* a bad context changes nothing, the FPU part included */
+		s.ctx.rip = (unsigned long)NUCLEUS_PTR;
+		mx = 0x1f80;
+		memcpy(s.fpu + 24, &mx, 4);
+		CHECK_EQ(threadContext(ctid, K_CTX_ALL_SET, &s.ctx), -K_EINVAL);
+		CHECK_EQ(threadContext(ctid, K_CTX_FPU_GET, (struct kcontext *)s.fpu), K_OK);
+		memcpy(&mx, s.fpu + 24, 4);
+		CHECK_EQ(mx & 0xffbfu, 0x7f80u);
+		/* a good one sets both: rounding to nearest again, rbx marked */
+		s.ctx = k1;
+		s.ctx.rbx = 0x5eed;
+		mx = 0x1f80;
+		memcpy(s.fpu + 24, &mx, 4);
+		CHECK_EQ(threadContext(ctid, K_CTX_ALL_SET, &s.ctx), K_OK);
+		memset(&s, 0, sizeof(s));
+		CHECK_EQ(threadContext(ctid, K_CTX_ALL_GET, &s.ctx), K_OK);
+		memcpy(&mx, s.fpu + 24, 4);
+		CHECK_EQ(mx, 0x1f80u);
+		CHECK_EQ(s.ctx.rbx, 0x5eed);
+		CHECK_EQ(s.ctx.rip, k1.rip);
+		s.ctx.rbx = k1.rbx;
+		CHECK_EQ(threadContext(ctid, K_CTX_ALL_SET, &s.ctx), K_OK);
+		CHECK_EQ(threadContext(ctid, K_CTX_ALL_GET, NUCLEUS_PTR), -K_EFAULT);
+		CHECK_EQ(threadContext(ctid, K_CTX_ALL_SET, NUCLEUS_PTR), -K_EFAULT);
+		CHECK_EQ(threadContext(threadSelf(), K_CTX_ALL_GET, &s.ctx), -K_ESTATE);
+		CHECK_EQ(threadContext(ctid, 6, &s.ctx), -K_EINVAL);
+	}
 	k = (struct kcontext){ .rip = tm.rdx, .rsp = tm.r10 };
 	tid2 = threadCreateCtx(caid, &k, K_THREAD_SUSPENDED);
 	CHECK(tid2 > 0, "threadCreateCtx suspended: %s", kerrName(tid2));

@@ -2,8 +2,10 @@
 /* Signals: handlers, SA_RESTART against EINTR, SA_SIGINFO, masks and
  * pending signals, SIGCHLD, SIGPIPE/EPIPE, alarm, sigsuspend, a fault
  * caught by a handler. */
+#define _GNU_SOURCE
 #include "t.h"
 #include <setjmp.h>
+#include <ucontext.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -34,6 +36,25 @@ fp_child(void)
 	}
 	return a * 2 == b && fp_hits > 0 ? 0 : 1;
 }
+/* A handler that changes the interrupted code's rounding mode through
+ * its frame: in place (SIGUSR1), or in a copy it points fpregs at
+ * (SIGUSR2), which rt_sigreturn must read where it points now. */
+static unsigned char fp_copy[512] __attribute__((aligned(64)));
+static void
+on_round(int s, siginfo_t *si, void *p)
+{
+	ucontext_t *uc = p;
+	struct _fpstate *f = uc->uc_mcontext.fpregs;
+
+	if (s == SIGUSR2) {
+		memcpy(fp_copy, f, sizeof(fp_copy));
+		f = (struct _fpstate *)fp_copy;
+		uc->uc_mcontext.fpregs = f;
+	}
+	f->mxcsr = (f->mxcsr & ~0x6000u) | 0x6000u;	/* round toward zero */
+}
+static unsigned mxcsr(void) { unsigned m; __asm__ volatile("stmxcsr %0" : "=m"(m)); return m; }
+static void set_mxcsr(unsigned m) { __asm__ volatile("ldmxcsr %0" : : "m"(m)); }
 static void __attribute__((noinline)) poke(long a) { *(volatile int *)a = 1; }
 
 static void
@@ -157,6 +178,19 @@ main(void)
 			break;
 	}
 	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* the FPU state a handler leaves in the frame is the one restored */
+	for (int sig = SIGUSR1; sig <= SIGUSR2; sig += SIGUSR2 - SIGUSR1) {
+		struct sigaction sa;
+		unsigned m0 = mxcsr();
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_round;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(sig, &sa, NULL);
+		CHECK((m0 & 0x6000) == 0);
+		raise(sig);
+		CHECK((mxcsr() & 0x6000) == 0x6000);
+		set_mxcsr(m0);
+	}
 	/* a fault goes to a handler */
 	handler(SIGSEGV, on_segv, SA_NODEFER);
 	{
