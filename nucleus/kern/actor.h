@@ -41,6 +41,8 @@ struct actor {
 	u64 image_base;
 	volatile u32 trap_mask;		/* traps with a connected handler (handler.c) */
 	volatile bool has_exc;		/* an exception handler is connected */
+	int sys_conn;			/* its syscall handler's slot + 1, or 0 (hlock) */
+	int owned_conns;		/* connections it made (hlock) */
 	struct list reap_link;
 	struct actor_ipc ipc;		/* under ipc_lock (ipc/port.c) */
 };

@@ -20,7 +20,7 @@
 #include <ipc/ipc.h>
 #include "x86.h"
 
-#define MAX_CONNS	256
+#define MAX_CONNS	1024
 enum { C_INTR = 1, C_EXC, C_TRAP };
 
 struct conn {
@@ -120,6 +120,7 @@ handler_connect_intr(struct actor *owner, long irq, u64 fn, u64 arg, long prio)
 		if (list_entry(it, struct conn, link)->prio < c->prio)
 			break;
 	list_add_tail(it, &c->link);
+	owner->owned_conns++;
 	ioapic_route((int)irq, (u8)(VEC_IRQ_BASE + irq), cpus[0].apic_id);
 	ioapic_mask((int)irq, false);
 	spin_unlock(&hlock);
@@ -131,7 +132,8 @@ connect_target(int kind, struct actor *owner, long aid, long trapno, u64 fn, u64
 {
 	struct actor *target;
 	struct conn *c;
-	long r;
+	long r, hid;
+	int slot;
 
 	if ((r = check_owner(owner, fn)) < 0)
 		return r;
@@ -142,30 +144,37 @@ connect_target(int kind, struct actor *owner, long aid, long trapno, u64 fn, u64
 	c->num = (int)trapno;
 	c->target = aid;
 	spin_lock(&hlock);
+	if ((hid = insert(c)) < 0) {
+		spin_unlock(&hlock);
+		kfree(c);
+		return hid;
+	}
+	slot = (int)(hid & 0xffff);
 	spin_lock(&actor_table_lock);
 	target = actor_lookup(aid);
-	r = -K_EUNKNOWN;
-	if (target) {
-		r = -K_EBUSY;
-		if (kind == C_EXC && !target->has_exc) {
-			target->has_exc = true;
-			r = K_OK;
-		} else if (kind == C_TRAP && !(target->trap_mask & trap_bit(trapno))) {
-			__atomic_fetch_or(&target->trap_mask, trap_bit(trapno), __ATOMIC_SEQ_CST);
-			r = K_OK;
-		}
+	r = target ? -K_EBUSY : -K_EUNKNOWN;
+	if (target && kind == C_EXC && !target->has_exc) {
+		target->has_exc = true;
+		r = K_OK;
+	} else if (target && kind == C_TRAP && !(target->trap_mask & trap_bit(trapno))) {
+		__atomic_fetch_or(&target->trap_mask, trap_bit(trapno), __ATOMIC_SEQ_CST);
+		if (trapno == K_TRAP_SYSCALL)
+			target->sys_conn = slot + 1;
+		r = K_OK;
 	}
 	spin_unlock(&actor_table_lock);
-	if (r == K_OK && (r = insert(c)) < 0) {
-		if (kind == C_EXC)
-			target->has_exc = false;
-		else
-			__atomic_fetch_and(&target->trap_mask, ~trap_bit(trapno), __ATOMIC_SEQ_CST);
+	if (r < 0) {
+		conns[slot] = NULL;
+		cgen[slot]++;
+	} else {
+		owner->owned_conns++;
 	}
 	spin_unlock(&hlock);
-	if (r < 0)
+	if (r < 0) {
 		kfree(c);
-	return r;
+		return r;
+	}
+	return hid;
 }
 
 long
@@ -188,6 +197,7 @@ remove_slot(int slot)
 
 	conns[slot] = NULL;
 	cgen[slot]++;
+	c->owner->owned_conns--;
 	if (c->kind == C_INTR) {
 		list_del(&c->link);
 		if (list_empty(&intr_chain[c->num]))
@@ -230,10 +240,11 @@ void
 handler_actor_gone(struct actor *a)
 {
 	spin_lock(&hlock);
-	for (int i = 0; i < MAX_CONNS; i++)
-		if (conns[i] && (conns[i]->owner == a ||
-				 (conns[i]->kind != C_INTR && conns[i]->target == a->aid)))
-			remove_slot(i);
+	if (a->owned_conns || a->has_exc || (a->trap_mask & ~TRAP_ROUTED))
+		for (int i = 0; i < MAX_CONNS; i++)
+			if (conns[i] && (conns[i]->owner == a ||
+					 (conns[i]->kind != C_INTR && conns[i]->target == a->aid)))
+				remove_slot(i);
 	spin_unlock(&hlock);
 }
 
@@ -258,25 +269,30 @@ handler_interrupt(int irq)
 	spin_unlock(&hlock);
 }
 
-/* Finds the handler of (target, kind, num) and pins its owner. */
+/* Finds the handler of (target, kind, num) and pins its owner: a
+ * syscall handler at once from its slot, the others by a scan. */
 static bool
-lookup_target(int kind, long aid, int num, u64 *fn, u64 *arg, struct actor **owner)
+lookup_target(int kind, struct actor *target, int num, u64 *fn, u64 *arg, struct actor **owner)
 {
-	bool found = false;
+	struct conn *h = NULL;
+	int i = target->sys_conn - 1;
 
 	spin_lock(&hlock);
-	for (int i = 0; i < MAX_CONNS && !found; i++) {
-		struct conn *h = conns[i];
-		if (h && h->kind == kind && h->target == aid && (kind == C_EXC || h->num == num)) {
-			*fn = h->fn;
-			*arg = h->arg;
-			*owner = h->owner;
-			actor_get(h->owner);
-			found = true;
-		}
+	if (kind == C_TRAP && num == K_TRAP_SYSCALL && i >= 0 && conns[i] &&
+	    conns[i]->kind == C_TRAP && conns[i]->num == num && conns[i]->target == target->aid)
+		h = conns[i];
+	for (i = 0; i < MAX_CONNS && !h; i++)
+		if (conns[i] && conns[i]->kind == kind && conns[i]->target == target->aid &&
+		    (kind == C_EXC || conns[i]->num == num))
+			h = conns[i];
+	if (h) {
+		*fn = h->fn;
+		*arg = h->arg;
+		*owner = h->owner;
+		actor_get(h->owner);
 	}
 	spin_unlock(&hlock);
-	return found;
+	return h != NULL;
 }
 
 static int
@@ -287,7 +303,7 @@ call_target(struct thread *t, int kind, int num, struct kcontext *ctx)
 	u64 fn, arg;
 	int r;
 
-	if (!lookup_target(kind, t->actor->aid, num, &fn, &arg, &owner))
+	if (!lookup_target(kind, t->actor, num, &fn, &arg, &owner))
 		return 0;
 	fpu_save(fpu);
 	t->acting = owner;
@@ -312,16 +328,19 @@ handler_exception(struct thread *t, struct kcontext *ctx)
 	return call_target(t, C_EXC, 0, ctx) == K_EXC_HANDLED ? K_EXC_HANDLED : K_EXC_DEFAULT;
 }
 
+/* A connected handler first; what it passes goes to the trap port if
+ * the actor has one (trapPort), else it is a nucleus call. */
 int
 handler_trap(struct thread *t, int trapno, struct kcontext *ctx)
 {
 	u32 mask = READ_ONCE(t->actor->trap_mask);
 
+	if (unlikely(mask & trap_bit(trapno)) &&
+	    call_target(t, C_TRAP, trapno, ctx) == K_TRAP_DONE)
+		return K_TRAP_DONE;
 	if (trapno == K_TRAP_SYSCALL && (mask & TRAP_ROUTED)) {
 		ipc_trap_call(t, ctx);		/* a message to the trap port */
 		return K_TRAP_DONE;
 	}
-	if (likely(!(mask & trap_bit(trapno))))
-		return K_TRAP_PASS;
-	return call_target(t, C_TRAP, trapno, ctx) == K_TRAP_DONE ? K_TRAP_DONE : K_TRAP_PASS;
+	return K_TRAP_PASS;
 }

@@ -111,6 +111,9 @@ main(int argc, char **argv)
 	} else if (strcmp(m, "trapfix") == 0) {
 		threadSleep(100 * 1000 * 1000);
 		return raw_syscall(0x5000, 21) == 42 ? 42 : 1;
+	} else if (strcmp(m, "trapboth") == 0) {	/* a handler, then the trap port */
+		threadSleep(100 * 1000 * 1000);
+		return raw_syscall(0x5000, 21) == 42 && raw_syscall(0x5001, 5) == 43 ? 42 : 1;
 	} else if (strcmp(m, "int80fix") == 0) {
 		long r;
 		threadSleep(100 * 1000 * 1000);

@@ -7,6 +7,7 @@
  * syscall and int $0x80.  Disconnection and an ended target drop them.
  */
 #include "ktest.h"
+#include <motet/callnum.h>
 
 #define SEC	(1000L * MS)
 
@@ -146,6 +147,40 @@ exceptions_and_traps(void)
 	CHECK_EQ(exc_calls, 2);
 	CHECK_EQ(child_with("trapfix", 1, K_TRAP_SYSCALL, fix_trap, NULL, &hid), 42);
 	CHECK_EQ(child_with("int80fix", 1, 0x80, fix_trap, NULL, &hid), 42);
+	/* with a trap port too: the handler first, what it passes is a
+	 * message to the port (0x5001, then the exit call) */
+	{
+		struct kui port;
+		struct kmsg m, r;
+		struct ktrapmsg *tm = (struct ktrapmsg *)m.annex;
+		long caid = actorStart("t_bad", K_ACTOR_USER, "trapboth");
+		CHECK(!K_IS_ERR(caid), "start trapboth: %s", kerrName(caid));
+		CHECK_EQ(portCreate(NULL, &port), K_OK);
+		CHECK_EQ(trapPort(caid, &port), K_OK);
+		hid = trapConnect(caid, K_TRAP_SYSCALL, fix_trap, NULL);
+		CHECK(!K_IS_ERR(hid), "trapConnect: %s", kerrName(hid));
+		memset(&m, 0, sizeof(m));
+		CHECK_EQ(ipcReceive(&m, &port, 5 * SEC), K_OK);
+		if (tm->rax == NC_threadSleep) {	/* it had not started its sleep yet */
+			memset(&r, 0, sizeof(r));
+			CHECK_EQ(ipcReply(m.reply, &r), K_OK);
+			memset(&m, 0, sizeof(m));
+			CHECK_EQ(ipcReceive(&m, &port, 5 * SEC), K_OK);
+		}
+		CHECK_EQ(tm->rax, 0x5001);
+		CHECK_EQ(tm->rdi, 5);
+		memset(&r, 0, sizeof(r));
+		r.annex[0] = 43;
+		CHECK_EQ(ipcReply(m.reply, &r), K_OK);
+		memset(&m, 0, sizeof(m));
+		CHECK_EQ(ipcReceive(&m, &port, 5 * SEC), K_OK);
+		CHECK_EQ(tm->rax, NC_actorExit);
+		CHECK_EQ(tm->rdi, 42);			/* both answers were right */
+		CHECK_EQ(actorDelete(caid), K_OK);
+		CHECK_EQ(actorWait(caid, 5 * SEC), K_STATUS_DELETED);
+		CHECK_EQ(handlerDisconnect(hid), -K_EUNKNOWN);	/* dropped with the target */
+		portDelete(&port);
+	}
 	/* one handler per target and trap */
 	long aid = actorStart("t_bad", K_ACTOR_USER, "sleep");
 	hid = trapConnect(aid, K_TRAP_SYSCALL, fix_trap, NULL);
