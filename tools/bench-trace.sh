@@ -31,7 +31,7 @@ cat > "$tmp/trace.conf" <<CONF
 # modules: root-trace.cpio
 user trusted om root=root-trace.cpio
 user trusted stm
-user trusted pm /bench/bench loop $op
+${PM_MODE:-user} trusted pm /bench/bench loop $op
 CONF
 # the 200th such call of the process (a user pc: not a call of a server)
 FIRST=syscall_entry COND="\$rax == $nr && \$rcx >= 0x10000000 && \$rcx < 0x20000000" N=200 \

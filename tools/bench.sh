@@ -7,7 +7,11 @@
 # boot, and one table: operation, motet, Linux, ratio (docs/performance.md).  BENCH_CLOCK=icount (default) runs both under
 # -icount shift=0,sleep=off, so a guest nanosecond is one instruction and
 # the figures repeat on a noisy machine; BENCH_CLOCK=wall uses real time
-# (ACCEL=kvm where it works).  Raw outputs go to bench/results/.
+# (ACCEL=kvm where it works).  motet boots twice: pm as a supervisor
+# actor (its trap handler serves the calls that never wait) for the main
+# column, and as a user actor, as make run boots it (every call a message
+# to its twin), for the last two; PM_MODE=user swaps them.  Raw outputs
+# go to bench/results/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=$top/build
@@ -32,15 +36,21 @@ mkdir -p "$tmp/motet"
 cp "$B/user/bench" "$tmp/motet/bench"
 cp user/bench/sh/*.sh "$tmp/motet/"
 tools/mkroot.sh "$B/root-bench.cpio" "$tmp/motet=bench"
-cat > "$tmp/bench.conf" <<CONF
+pm1=${PM_MODE:-supervisor}
+pm2=$([ "$pm1" = user ] && echo supervisor || echo user)
+for mode in "$pm1" "$pm2"; do
+	cat > "$tmp/bench.conf" <<CONF
 # modules: root-bench.cpio
 user trusted om root=root-bench.cpio
 user trusted stm
-user trusted pm /bench/bench
+$mode trusted pm /bench/bench
 CONF
-echo "bench: motet ($clock)..."
-ICOUNT=$([ "$clock" = icount ] && echo 1 || echo 0) SMP=1 MEM=512 timeout 1200 \
-	tools/qemu.sh batch "$tmp/bench.conf" < /dev/null > "$out/motet.txt" 2>&1 || true
+	f=motet.txt
+	[ "$mode" = "$pm1" ] || f=motet-$mode.txt
+	echo "bench: motet, pm $mode ($clock)..."
+	ICOUNT=$([ "$clock" = icount ] && echo 1 || echo 0) SMP=1 MEM=512 timeout 1200 \
+		tools/qemu.sh batch "$tmp/bench.conf" < /dev/null > "$out/$f" 2>&1 || true
+done
 
 # the nucleus alone (tests/actors/t_bench.c, as make bench-core)
 echo "bench: motet nucleus ($clock)..."
@@ -76,10 +86,11 @@ timeout 1200 qemu-system-x86_64 -machine q35 -accel "${ACCEL:-tcg}" -cpu "${CPU:
 
 # the table
 {
-	echo "# motet $(git rev-parse --short HEAD 2>/dev/null) against Linux $(basename "$kernel"), $(date -u +%Y-%m-%d), clock $clock"
+	echo "# motet $(git rev-parse --short HEAD 2>/dev/null) (pm $pm1; last columns pm $pm2) against Linux $(basename "$kernel"), $(date -u +%Y-%m-%d), clock $clock"
 	echo "# (ns: time per operation, lower is better; MiB/s: higher is better; ratio: how many times slower motet is)"
-	printf '%-22s %14s %14s %8s\n' operation motet linux ratio
+	printf '%-22s %14s %14s %8s %16s %6s\n' operation motet linux ratio "pm $pm2" ratio
 	tr -d '\r' < "$out/motet.txt" | grep '^bench ' > "$tmp/m" || true
+	tr -d '\r' < "$out/motet-$pm2.txt" | grep '^bench ' > "$tmp/m2" || true
 	# the nucleus rows (motet only): "BENCH name value ns (what)"
 	tr -d '\r' < "$out/core.txt" | awk '
 		BEGIN {
@@ -96,20 +107,27 @@ timeout 1200 qemu-system-x86_64 -machine q35 -accel "${ACCEL:-tcg}" -cpu "${CPU:
 		}
 		$1 == "BENCH" && ($2 in n) { print "bench", n[$2], $3, $4 }' >> "$tmp/m"
 	tr -d '\r' < "$out/linux.txt" | grep '^bench ' > "$tmp/x" || true
+	# how many times slower than Linux: ratio VALUE LINUX UNIT
+	ratio() {
+		if ! [[ $1 =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ ]] || [ "$1" = 0 ] || [ "$2" = 0 ]; then echo -
+		elif [ "$3" = MiB/s ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b / a }'
+		else awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; fi
+	}
 	while read -r _ name v unit; do
 		lv=$(awk -v n="$name" '$2 == n { print $3 }' "$tmp/x")
 		[ -n "$lv" ] || lv=-
-		if ! [[ $v =~ ^[0-9]+$ && $lv =~ ^[0-9]+$ ]] || [ "$lv" = 0 ] || [ "$v" = 0 ]; then r=-
-		elif [ "$unit" = MiB/s ]; then r=$(awk -v a="$v" -v b="$lv" 'BEGIN { printf "%.1f", b / a }')
-		else r=$(awk -v a="$v" -v b="$lv" 'BEGIN { printf "%.1f", a / b }'); fi
+		v2=$(awk -v n="$name" '$2 == n { print $3 }' "$tmp/m2")
+		[ -n "$v2" ] || v2=-
 		lu=$unit
 		[ "$lv" = - ] && lu=
-		printf '%-22s %10s %-5s %8s %-5s %6s\n' "$name" "$v" "$unit" "$lv" "$lu" "$r"
+		printf '%-22s %10s %-5s %8s %-5s %6s %10s %-5s %6s\n' "$name" "$v" "$unit" "$lv" "$lu" \
+			"$(ratio "$v" "$lv" "$unit")" "$v2" "$([ "$v2" = - ] || echo "$unit")" \
+			"$(ratio "$v2" "$lv" "$unit")"
 	done < "$tmp/m"
 } | tee "$out/table.txt"
 echo "bench: raw outputs in ${out#$top/}"
 bad=0
-for f in motet:'^bench ' core:'^BENCH ' linux:'^bench '; do
+for f in motet:'^bench ' motet-$pm2:'^bench ' core:'^BENCH ' linux:'^bench '; do
 	if ! tr -d '\r' < "$out/${f%%:*}.txt" | grep -q "${f#*:}"; then
 		echo "bench: no figures from ${f%%:*} (see ${out#$top/}/${f%%:*}.txt)" >&2
 		bad=1

@@ -18,6 +18,16 @@
 #include "vmint.h"
 #include "x86.h"
 
+/* A connected handler's locals are on the nucleus stack of the thread
+ * it runs in (a trap handler runs in the trapping thread): its
+ * supervisor actor may name them too. */
+static inline bool
+handler_stack(const struct thread *t, const struct actor *a, u64 p, size_t n)
+{
+	return t->acting == a && a->mode == K_ACTOR_SUPER && p >= t->kstack_base &&
+	       p < t->kstack_top && n <= t->kstack_top - p;
+}
+
 /* The part of the address space the calling actor may name. */
 bool
 caller_range_ok(uaddr_t p, size_t n)
@@ -28,6 +38,8 @@ caller_range_ok(uaddr_t p, size_t n)
 
 	if (!a)
 		return true;		/* a nucleus thread */
+	if (handler_stack(t, a, p, n))
+		return true;
 	if (a->mode == K_ACTOR_SUPER) {
 		lo = KSUPER_BASE;
 		hi = KSUPER_END;
@@ -128,27 +140,39 @@ vm_target(long aid, struct actor **out)
 long
 nc_vmCopy(long src_aid, long src, long dst_aid, long dst, long size)
 {
+	struct thread *t = curthread();
 	struct actor *sa = NULL, *da = NULL;
 	u64 s = (u64)src, d = (u64)dst, n = (u64)size;
 	u8 small[1024], *buf = small, *k;	/* 16 KiB stacks: room enough */
+	bool s_here, d_here;			/* a handler's locals: no lookup */
 	long err;
 
 	if ((err = vm_target(src_aid, &sa)) < 0 || (err = vm_target(dst_aid, &da)) < 0)
 		goto out;
+	s_here = handler_stack(t, sa, s, n);
+	d_here = handler_stack(t, da, d, n);
 	err = -K_ENOMEM;
 	if (n > sizeof(small) && !(buf = kmalloc(PAGE_SIZE)))
 		goto out;
 	err = K_OK;
 	while (n) {
 		u64 chunk = MIN(n, MIN(PAGE_SIZE - (s & PAGE_MASK), PAGE_SIZE - (d & PAGE_MASK)));
-		if ((err = vm_actor_byte(sa, s, K_PROT_READ, &k)) < 0)
-			break;
-		memcpy(buf, k, chunk);
-		vm_unlock();
-		if ((err = vm_actor_byte(da, d, K_PROT_WRITE, &k)) < 0)
-			break;
-		memcpy(k, buf, chunk);
-		vm_unlock();
+		if (s_here) {
+			memcpy(buf, (void *)s, chunk);
+		} else {
+			if ((err = vm_actor_byte(sa, s, K_PROT_READ, &k)) < 0)
+				break;
+			memcpy(buf, k, chunk);
+			vm_unlock();
+		}
+		if (d_here) {
+			memcpy((void *)d, buf, chunk);
+		} else {
+			if ((err = vm_actor_byte(da, d, K_PROT_WRITE, &k)) < 0)
+				break;
+			memcpy(k, buf, chunk);
+			vm_unlock();
+		}
 		s += chunk;
 		d += chunk;
 		n -= chunk;

@@ -337,6 +337,8 @@ load(struct proc *p, const char *path, struct args *a, int depth)
 		r = -L_ENOMEM;
 		goto out;
 	}
+	if (p->trap.head)
+		trap_connect(p, im.aid);
 	/* the point of no return: p is the new program */
 	if (p->aid > 0)
 		actorDelete(p->aid);

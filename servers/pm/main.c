@@ -31,6 +31,7 @@ struct twin {
 
 static struct twin *idle_twins;		/* under pm_lock */
 unsigned long n_twins;
+unsigned long n_handler_calls, n_twin_calls;	/* under pm_lock */
 
 /* Serves p; returns with pm_lock held once p is gone. */
 static void
@@ -55,10 +56,14 @@ serve(struct proc *p, char *buf)
 		c.p = p;
 		c.tm = *(struct ktrapmsg *)m.annex;
 		c.restart = c.noreply = false;
+		n_twin_calls++;
 		p->in_call = true;
 		p->kick = false;
 		if (c.tm.tid & K_TRAPMSG_EXC) {
 			r = sig_exception(&c, (struct kexcmsg *)m.annex);
+		} else if (c.tm.rax == PM_TRAP_RESULT && p->hresult_pending) {
+			p->hresult_pending = false;	/* run by pm_trap: its signals */
+			r = sig_at_return(&c, p->hresult);
 		} else {
 			if (trace)
 				kprintf("pm: %d %s(%#lx, %#lx, %#lx, %#lx)\n", p->pid,
@@ -129,6 +134,58 @@ twin_start(struct proc *p)
 	}
 	p->twin = r;
 	return 0;
+}
+
+/*
+ * The trap handler of a process's thread, when pm is a supervisor actor:
+ * the calls sys_in_handler names run here, in the process's thread, so
+ * a getpid costs a trap and a procedure call instead of two messages.
+ * It never waits: when pm_lock is busy, the process is not as the
+ * handler was connected for, or a signal is to be acted on, the call
+ * goes on to the twin (K_TRAP_PASS).  pm_lock is held until the handler
+ * leaves, so a signal posted later finds the process in its own code and
+ * is delivered as to any running process (sig_interrupt).
+ */
+static int
+pm_trap(void *arg, long aid, long tid, struct kcontext *ctx)
+{
+	struct proc *p = arg;
+	struct call c;
+	long r;
+
+	if (!sys_in_handler((long)ctx->rax) || !mutexTry(&pm_lock))
+		return K_TRAP_PASS;
+	if (p->state != P_RUN || p->aid != aid || p->tid != tid || p->in_call || p->killed ||
+	    sig_deliverable(p)) {
+		mutexRel(&pm_lock);
+		return K_TRAP_PASS;
+	}
+	c.p = p;
+	c.tm = (struct ktrapmsg){ (unsigned long)tid, ctx->rax, ctx->rdi, ctx->rsi, ctx->rdx,
+				  ctx->r10, ctx->r8, ctx->r9 };
+	c.buf = NULL;
+	c.restart = c.noreply = false;
+	r = sys_dispatch(&c);
+	n_handler_calls++;
+	if (sig_deliverable(p)) {	/* e.g. unblocked by rt_sigprocmask */
+		p->hresult = r;
+		p->hresult_pending = true;
+		ctx->rax = (unsigned long)PM_TRAP_RESULT;
+		mutexRel(&pm_lock);
+		return K_TRAP_PASS;
+	}
+	ctx->rax = (unsigned long)r;
+	mutexRel(&pm_lock);
+	return K_TRAP_DONE;
+}
+
+/* In a supervisor pm, pm_trap serves actor aid of p first (pm_lock held;
+ * without a connection, as in a user pm, the twin serves every call). */
+void
+trap_connect(struct proc *p, long aid)
+{
+	if (__kstart->mode == K_ACTOR_SUPER && !trace)
+		trapConnect(aid, K_TRAP_SYSCALL, pm_trap, p);
 }
 
 /* Messages to pm's port and to the control ports: signals, notices. */

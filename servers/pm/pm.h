@@ -109,6 +109,8 @@ struct proc {
 	int stopsig;
 	bool report_stop, report_cont;	/* for the parent's wait4 */
 	bool killed;			/* a fatal signal ends it: no more calls */
+	bool hresult_pending;		/* the trap handler's result, for the twin */
+	long hresult;
 
 	/* exit */
 	int status;			/* wait status once a zombie */
@@ -136,6 +138,15 @@ struct call {
 
 /* sys.c */
 long sys_dispatch(struct call *c);
+bool sys_in_handler(long nr);
+
+/* main.c: in a supervisor pm, a process's thread runs its calls that
+ * never wait in pm itself (a connected trap handler); what it passes
+ * goes to the twin.  A call it ran whose end has a signal to act on goes
+ * to the twin as this number, the result kept in the proc. */
+#define PM_TRAP_RESULT	0x706d0001L
+void trap_connect(struct proc *p, long aid);
+extern unsigned long n_handler_calls, n_twin_calls;	/* /proc/pm */
 
 /* proc.c */
 struct proc *proc_find(int pid);

@@ -138,6 +138,7 @@ proc_start(struct proc *p)
 	}
 	portEnable(&p->ctl, 0);
 	pgrp_join(p);
+	trap_connect(p, p->aid);
 	if ((r = trapPort(p->aid, &p->trap)) < 0 || (r = twin_start(p)) < 0) {
 		pgrp_leave(p);
 		portDelete(&p->ctl);

@@ -114,6 +114,10 @@ make_text(struct proc *me, const char *abs, unsigned long *len)
 			      (unsigned long)k.pages_free * 4, (unsigned long)k.pages_free * 4);
 	} else if (strcmp(abs, "/proc/objects") == 0) {
 		n = objects_text(t, 1024);
+	} else if (strcmp(abs, "/proc/pm") == 0) {
+		n = ksnprintf(t, 1024, "mode %s\nhandler_calls %lu\ntwin_calls %lu\n",
+			      __kstart->mode == K_ACTOR_SUPER ? "supervisor" : "user",
+			      n_handler_calls, n_twin_calls);
 	} else if (strcmp(abs, "/proc/uptime") == 0) {
 		long ns = timeNow();
 		n = ksnprintf(t, 1024, "%ld.%02ld 0.00\n", ns / 1000000000L, ns / 10000000L % 100);
@@ -267,7 +271,8 @@ long
 procfs_getdents(struct ofile *f, char *buf, unsigned long size)
 {
 	static const char *files[] = { "stat", "cmdline", "comm", "status", "exe" };
-	static const char *top[] = { "self", "meminfo", "uptime", "objects" };
+	static const char *top[] = { "self", "meminfo", "uptime", "objects", "pm" };
+	enum { NTOP = sizeof(top) / sizeof(top[0]) };
 	bool root = strcmp(f->path, "/proc") == 0;
 	unsigned long used = 0, k;
 	bool end = false;
@@ -286,19 +291,19 @@ procfs_getdents(struct ofile *f, char *buf, unsigned long size)
 			}
 			strlcpy(name, files[i - 2], sizeof(name));
 			type = i - 2 == 4 ? L_DT_LNK : L_DT_REG;
-		} else if (i - 2 < 4) {
+		} else if (i - 2 < NTOP) {
 			strlcpy(name, top[i - 2], sizeof(name));
 			type = i == 2 ? L_DT_LNK : L_DT_REG;
 		} else {
 			/* process slots in table order */
-			unsigned long slot = i - 6;
+			unsigned long slot = i - 2 - NTOP;
 			while (slot < NPROC && procs[slot].state == P_FREE)
 				slot++;
 			if (slot >= NPROC) {
 				end = true;
 				break;
 			}
-			f->off = slot + 6;
+			f->off = slot + 2 + NTOP;
 			i = f->off;
 			ksnprintf(name, sizeof(name), "%d", procs[slot].pid);
 			ino = PROC_INO(procs[slot].pid, 0);

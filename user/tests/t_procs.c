@@ -4,7 +4,27 @@
 #include "t.h"
 #include <signal.h>
 #include <sys/wait.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+/* A figure of /proc/pm (motet's: pm's mode and who served its calls),
+ * -1 if missing; *super: pm is a supervisor actor. */
+static long
+pm_figure(const char *key, int *super)
+{
+	char buf[256], *at;
+	int fd = open("/proc/pm", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	*super = strstr(buf, "mode supervisor\n") != NULL;
+	return (at = strstr(buf, key)) ? strtol(at + strlen(key), NULL, 10) : -1;
+}
 
 int
 main(int argc, char **argv)
@@ -105,6 +125,21 @@ main(int argc, char **argv)
 			n++;
 		}
 		CHECK(n == 20 && sum == 190);
+	}
+	/* getppid: in a supervisor pm, run by its trap handler in our own
+	 * thread, not by a twin; in a user pm, by the twin */
+	{
+		int super = 0;
+		long h0 = pm_figure("handler_calls ", &super), w0 = pm_figure("twin_calls ", &super);
+		pid_t pp = getppid();
+		for (int i = 0; i < 1000; i++)
+			CHECK(syscall(SYS_getppid) == pp);
+		long h1 = pm_figure("handler_calls ", &super), w1 = pm_figure("twin_calls ", &super);
+		CHECK(h0 >= 0 && w0 >= 0 && h1 >= 0 && w1 >= 0);
+		if (super)
+			CHECK(h1 - h0 >= 1000 && w1 - w0 < 100);
+		else
+			CHECK(h1 == 0 && w1 - w0 >= 1000);
 	}
 	return t_end();
 }
