@@ -10,7 +10,7 @@
 # up to its return in the parent; NR=61: the wait4 instead, which takes
 # in the child's run and exit if it has not ended yet).  END: where to
 # stop instead of the return (a hex address).  LIMIT: most instructions
-# (200,000).
+# (200,000).  PM_MODE=supervisor runs pm as a supervisor actor.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=$top/build
@@ -36,5 +36,9 @@ CONF
 # the 200th such call of the process (a user pc: not a call of a server)
 FIRST=syscall_entry COND="\$rax == $nr && \$rcx >= 0x10000000 && \$rcx < 0x20000000" N=200 \
 	END=${END:-rcx} NAMES=1 MEM=512 tools/itrace/itrace.sh "$tmp/trace.conf" "$out" > /dev/null
-python3 tools/itrace/sym.py "$out" "$B/nucleus.elf" "pm:$B/actors/pm@400000" \
+# a supervisor pm (PM_MODE=supervisor) is where the nucleus says it loaded it
+pm="pm:$B/actors/pm@400000"
+at=$(tr -d '\r' < "$out.qemu" | sed -n 's/^nucleus: supervisor actor pm at 0x//p' | head -1)
+[ -z "$at" ] || pm="$B/actors/pm@$at"
+python3 tools/itrace/sym.py "$out" "$B/nucleus.elf" "$pm" \
 	"om:$B/actors/om@400000" "stm:$B/actors/stm@400000" "$B/user/bench" -s

@@ -91,6 +91,17 @@ uget(void *dst, long src, size_t n)
 	       copy_words(dst, (void *)src, n / 8) == 0;
 }
 
+/* The same from the caller's own space: the user half, or the
+ * supervisor space for a supervisor actor's thread. */
+static inline bool
+aget(const struct thread *t, void *dst, long src, size_t n)
+{
+	if (t->actor->mode != K_ACTOR_SUPER)
+		return uget(dst, src, n);
+	return (u64)src >= KSUPER_BASE && (u64)src < KSUPER_END - n &&
+	       copy_words(dst, (void *)src, n / 8) == 0;
+}
+
 /* Wins the wake-up of t, asleep on processor c where it may run. */
 static inline bool
 win_here(struct thread *t, struct cpu *c)
@@ -226,9 +237,12 @@ nothing_queued(struct actor *a, struct port *p)
 
 /*
  * ipcReplyReceive(token, ureply, umsg, uport, K_NOTIMEOUT) on the fast
- * path; FAST_NO if it is not for it (nothing done).
+ * path; FAST_NO if it is not for it (nothing done).  By a user thread
+ * (fast_syscall), which waits with a continuation, or by a supervisor
+ * one (ncall_direct), which waits where it is and copies the message
+ * out when it is switched back to.
  */
-static long
+long
 fast_reply_receive(u64 token, long ureply, long umsg, long uport)
 {
 	struct thread *t = curthread(), *c;
@@ -239,8 +253,8 @@ fast_reply_receive(u64 token, long ureply, long umsg, long uport)
 	struct port *p = NULL;
 	long err;
 
-	if (!token || !fast_thread(t) || !uget(&km, umsg, KMSG_IN) ||
-	    (uport && !uget(&pui, uport, sizeof(pui))) || !uget(&rk, ureply, sizeof(rk)) ||
+	if (!token || !fast_thread(t) || !aget(t, &km, umsg, KMSG_IN) ||
+	    (uport && !aget(t, &pui, uport, sizeof(pui))) || !aget(t, &rk, ureply, sizeof(rk)) ||
 	    rk.bodysize || K_UI_TYPEOF(&rk.src) == K_UI_PORT)
 		return FAST_NO;
 	spin_lock(&ipc_lock);
@@ -264,7 +278,8 @@ fast_reply_receive(u64 token, long ureply, long umsg, long uport)
 	ti->rx_port = p;
 	list_add_tail(&a->ipc.receivers, &ti->rx_link);
 	__atomic_store_n(&t->wake_result, WAIT_PENDING, __ATOMIC_SEQ_CST);
-	cont_set(t, CONT_RECV, umsg, &km);
+	if (a->mode == K_ACTOR_USER)
+		cont_set(t, CONT_RECV, umsg, &km);
 	push_off();
 	spin_unlock(&ipc_lock);
 	return receive_finish(t, a, umsg, &km, hand_to(t, c));

@@ -100,6 +100,8 @@ load_image(struct actor *a, const struct elf_image *img)
 	if (r < 0)
 		return r;
 	a->image_base = at - img->lo;
+	if (a->mode == K_ACTOR_SUPER)		/* for a debugger or tools/itrace */
+		kprintf("nucleus: supervisor actor %s at %#lx\n", a->name, a->image_base);
 	for (int i = 0; i < img->phnum; i++) {
 		const struct elf_phdr *p = &img->ph[i];
 		if (p->type == PT_LOAD &&

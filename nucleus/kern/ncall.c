@@ -84,12 +84,20 @@ ncall_dispatch(long n, long a1, long a2, long a3, long a4, long a5)
 
 /* The entry of supervisor actors: a plain call on the caller's stack.
  * An ipcCall goes to lightweight RPC first (lrpc_direct), which comes
- * back here to ncall_slow if the call is not for it. */
+ * back here to ncall_slow if the call is not for it; an ipcReplyReceive
+ * tries the fast path (fast.c) first. */
 long
 ncall_direct(long n, long a1, long a2, long a3, long a4, long a5)
 {
 	if (n == NC_ipcCall)
 		return lrpc_direct(a1, a2, a3, a4);
+	if (n == NC_ipcReplyReceive && a5 == K_NOTIMEOUT && !mycpu_irq_depth()) {
+		long r = fast_reply_receive((u64)a1, a2, a3, a4);
+		if (r != FAST_NO) {
+			ncall_direct_exit(curthread());
+			return r;
+		}
+	}
 	return ncall_slow(n, a1, a2, a3, a4, a5);
 }
 
