@@ -26,8 +26,39 @@ struct twin {
 	ksem_t go;			/* V: p is set, serve it */
 	struct proc *p;
 	char *buf;
+	char *hstack;			/* supervisor pm: pm_trap's stack for p */
 	struct twin *next;		/* on the idle list */
 };
+
+/* pm_trap runs the call on a stack of pm's, not on the nucleus stack of
+ * the process's thread: a call's locals (paths of 4 KiB) and the nucleus
+ * calls it makes need more room than that has. */
+#define HSTACK	(32 * 1024)
+
+/* fn(arg) on the stack that ends at top (16-byte aligned). */
+long call_on_stack(long (*fn)(void *), void *arg, char *top);
+__asm__(".text\n"
+	".globl call_on_stack\n"
+	".type call_on_stack, @function\n"
+	"call_on_stack:\n"
+	"	push %rbp\n"
+	"	mov %rsp, %rbp\n"
+	"	mov %rdx, %rsp\n"
+	"	mov %rdi, %rax\n"
+	"	mov %rsi, %rdi\n"
+	"	call *%rax\n"
+	"	mov %rbp, %rsp\n"
+	"	pop %rbp\n"
+	"	ret\n"
+	".size call_on_stack, . - call_on_stack\n");
+
+static long dispatch_on(void *c) { return sys_dispatch(c); }
+
+static char *
+hstack_top(struct twin *w)
+{
+	return w->hstack ? (char *)(((unsigned long)w->hstack + HSTACK) & ~15UL) : NULL;
+}
 
 static struct twin *idle_twins;		/* under pm_lock */
 unsigned long n_twins;
@@ -115,18 +146,26 @@ twin_start(struct proc *p)
 	if (w) {
 		idle_twins = w->next;
 		w->p = p;
+		p->twin_buf = w->buf;
+		p->hstack_top = hstack_top(w);
 		semV(&w->go);
 		return 0;
 	}
-	if (!(w = zalloc(sizeof(*w))) || !(w->buf = malloc(PM_BODY))) {
+	if (!(w = zalloc(sizeof(*w))) || !(w->buf = malloc(PM_BODY)) ||
+	    (__kstart->mode == K_ACTOR_SUPER && !(w->hstack = malloc(HSTACK)))) {
+		if (w)
+			free(w->buf);
 		free(w);
 		p->twin_alive = false;
 		return -K_ENOMEM;
 	}
 	semInit(&w->go, 0);
 	w->p = p;
+	p->twin_buf = w->buf;
+	p->hstack_top = hstack_top(w);
 	n_twins++;
 	if ((r = threadStart(twin, w, 0, 64 * 1024)) < 0) {
+		free(w->hstack);
 		free(w->buf);
 		free(w);
 		p->twin_alive = false;
@@ -150,22 +189,27 @@ static int
 pm_trap(void *arg, long aid, long tid, struct kcontext *ctx)
 {
 	struct proc *p = arg;
+	struct ofile *f;
 	struct call c;
+	int how = sys_in_handler((long)ctx->rax);
 	long r;
 
-	if (!sys_in_handler((long)ctx->rax) || !mutexTry(&pm_lock))
+	if (how == H_NO || !mutexTry(&pm_lock))
 		return K_TRAP_PASS;
 	if (p->state != P_RUN || p->aid != aid || p->tid != tid || p->in_call || p->killed ||
-	    sig_deliverable(p)) {
+	    !p->twin_buf || !p->hstack_top || sig_deliverable(p) ||
+	    (how == H_NOT_STM && (f = fd_get(p, (int)ctx->rdi)) && f->kind == OF_STM)) {
 		mutexRel(&pm_lock);
 		return K_TRAP_PASS;
 	}
 	c.p = p;
 	c.tm = (struct ktrapmsg){ (unsigned long)tid, ctx->rax, ctx->rdi, ctx->rsi, ctx->rdx,
 				  ctx->r10, ctx->r8, ctx->r9 };
-	c.buf = NULL;
+	c.buf = p->twin_buf;	/* the twin waits for this thread's next trap */
 	c.restart = c.noreply = false;
-	r = sys_dispatch(&c);
+	p->in_handler = true;
+	r = call_on_stack(dispatch_on, &c, p->hstack_top);
+	p->in_handler = false;
 	n_handler_calls++;
 	if (sig_deliverable(p)) {	/* e.g. unblocked by rt_sigprocmask */
 		p->hresult = r;

@@ -111,6 +111,9 @@ struct proc {
 	bool killed;			/* a fatal signal ends it: no more calls */
 	bool hresult_pending;		/* the trap handler's result, for the twin */
 	long hresult;
+	bool in_handler;		/* its thread runs a call in pm_trap */
+	char *twin_buf;			/* its twin's buffer: pm_trap's too */
+	char *hstack_top;		/* pm_trap's stack (the twin's, supervisor pm) */
 
 	/* exit */
 	int status;			/* wait status once a zombie */
@@ -138,7 +141,8 @@ struct call {
 
 /* sys.c */
 long sys_dispatch(struct call *c);
-bool sys_in_handler(long nr);
+int sys_in_handler(long nr);
+enum { H_NO, H_YES, H_NOT_STM };	/* H_NOT_STM: unless fd (rdi) is stm's */
 
 /* main.c: in a supervisor pm, a process's thread runs its calls that
  * never wait in pm itself (a connected trap handler); what it passes

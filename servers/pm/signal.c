@@ -281,6 +281,8 @@ deliver_async(struct proc *p)
 void
 sig_interrupt(struct proc *p)
 {
+	if (p->in_handler)
+		return;		/* pm_trap looks before it leaves */
 	if (p->in_call) {
 		if (p->waiting)
 			semV(&p->wake);

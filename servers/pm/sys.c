@@ -305,10 +305,16 @@ sys_reboot(struct call *c, unsigned long magic1, unsigned long magic2, unsigned 
 	}
 }
 
-/* The calls pm's trap handler may run in the process's thread
- * (main.c): they never wait, need no call buffer and do not act on the
- * calling thread's context. */
-bool
+/*
+ * The calls pm's trap handler may run in the process's thread (main.c):
+ * none waits for an event (sig_wait, stm_call: pm_lock is held
+ * throughout), signals itself, or acts on the calling thread's context
+ * (fork, execve, sigreturn...).  Calls to om, and stm calls that are
+ * answered at once, are made with pm_lock held, as twins make them.
+ * Reads and writes only when the file is not stm's (a pipe or a
+ * terminal may wait).
+ */
+int
 sys_in_handler(long nr)
 {
 	switch (nr) {
@@ -316,10 +322,19 @@ sys_in_handler(long nr)
 	case 118: case 120: case 111: case 121: case 124: case 115: case 95:
 	case 13: case 14: case 127: case 131:		/* signal actions and masks */
 	case 228: case 229: case 96: case 201:		/* clocks */
-	case 218: case 273: case 97: case 302: case 63: case 98: case 140: case 204:
-		return true;
+	case 218: case 273: case 97: case 302: case 63: case 98: case 99: case 100:
+	case 140: case 204: case 318: case 157:
+	case 2: case 257: case 3: case 32: case 33: case 292: case 72: case 22: case 293:
+	case 4: case 5: case 6: case 262: case 21: case 269: case 439: case 89: case 267:
+	case 79: case 80: case 81: case 217: case 8:	/* files and names */
+	case 83: case 258: case 84: case 87: case 263: case 82: case 264: case 90: case 91:
+	case 268: case 280: case 77:
+	case 12: case 9: case 10: case 11: case 28:	/* memory */
+		return H_YES;
+	case 0: case 1: case 17: case 18: case 19: case 20:
+		return H_NOT_STM;
 	}
-	return false;
+	return H_NO;
 }
 
 long
