@@ -176,9 +176,11 @@ hand_to(struct thread *t, struct thread *to)
 
 /*
  * ipcCall(umsg, uto, ureply, K_NOTIMEOUT) on the fast path; FAST_NO if
- * it is not for it (nothing done).
+ * it is not for it (nothing done).  By a user thread, or by a supervisor
+ * one (lrpc_direct, for a port without a handler), which waits where it
+ * is as in fast_reply_receive.
  */
-static long
+long
 fast_call(long umsg, long uto, long ureply)
 {
 	struct thread *t = curthread(), *r;
@@ -188,11 +190,11 @@ fast_call(long umsg, long uto, long ureply)
 	struct kaddr to;
 	struct port *p;
 
-	if (!fast_thread(t) || !uget(&to, uto, sizeof(to)) || to.mode != K_ADDR_PORT ||
-	    !uget(&kr, ureply, KMSG_IN))
+	if (!fast_thread(t) || !aget(t, &to, uto, sizeof(to)) || to.mode != K_ADDR_PORT ||
+	    !aget(t, &kr, ureply, KMSG_IN))
 		return FAST_NO;
 	/* staged in place: its body pointer is the actor's until reset */
-	if (!uget(&ti->call.k, umsg, sizeof(ti->call.k)) || ti->call.k.bodysize ||
+	if (!aget(t, &ti->call.k, umsg, sizeof(ti->call.k)) || ti->call.k.bodysize ||
 	    K_UI_TYPEOF(&ti->call.k.src) == K_UI_PORT)
 		goto no;
 	spin_lock(&ipc_lock);
@@ -203,16 +205,21 @@ fast_call(long umsg, long uto, long ureply)
 	stamp_actor(&ti->call.k, a);
 	ti->call.k.body = NULL;
 	ti->call.pages = NULL;
-	if (p->handler) {			/* lightweight RPC, as post_call leads to */
+	if (p->handler && a->mode == K_ACTOR_USER) {	/* lightweight RPC, as post_call leads to */
 		ti->call.caller = NULL;
 		return lrpc(a, p, &ti->call, &kr, ureply);
+	}
+	if (p->handler) {
+		spin_unlock(&ipc_lock);
+		goto no;
 	}
 	if (!(r = waiting_receiver(p)) || !win_here(r, mycpu())) {
 		spin_unlock(&ipc_lock);
 		return FAST_NO;
 	}
 	give_call(t, r, p);
-	cont_set(t, CONT_CALL, ureply, &kr);
+	if (a->mode == K_ACTOR_USER)
+		cont_set(t, CONT_CALL, ureply, &kr);
 	push_off();
 	spin_unlock(&ipc_lock);
 	return call_finish(t, hand_to(t, r), ureply, &kr);

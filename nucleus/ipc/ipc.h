@@ -216,6 +216,7 @@ long receive_finish(struct thread *t, struct actor *a, long umsg, const struct k
 struct kcontext;
 long fast_syscall(struct kcontext *ctx);	/* ipcCall, ipcReplyReceive */
 long fast_reply_receive(u64 token, long ureply, long umsg, long uport);
+long fast_call(long umsg, long uto, long ureply);
 long fast_trap(struct thread *t, const struct kui *pui, const struct kmsg *req, u64 *word);
 void ipc_cont(struct thread *t, int kind, long umsg, const struct kmsg *km);
 

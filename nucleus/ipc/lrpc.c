@@ -223,5 +223,10 @@ out:
 	ncall_direct_exit(t);
 	return err;
 slow:
+	if (timeout == K_NOTIMEOUT && !mycpu_irq_depth() &&
+	    (err = fast_call(umsg, uto, ureply)) != FAST_NO) {
+		ncall_direct_exit(t);
+		return err;
+	}
 	return ncall_slow(NC_ipcCall, umsg, uto, ureply, timeout, 0);
 }
