@@ -236,10 +236,17 @@ handler_disconnect(struct actor *owner, long hid)
 	return r;
 }
 
+/* The connections of actor a, or to it, go.  Its syscall handler's is
+ * known; the table is searched only for others. */
 void
 handler_actor_gone(struct actor *a)
 {
+	int i = a->sys_conn - 1;
+
 	spin_lock(&hlock);
+	if (i >= 0 && conns[i] && conns[i]->kind == C_TRAP && conns[i]->target == a->aid &&
+	    conns[i]->num == K_TRAP_SYSCALL)
+		remove_slot(i);
 	if (a->owned_conns || a->has_exc || (a->trap_mask & ~TRAP_ROUTED))
 		for (int i = 0; i < MAX_CONNS; i++)
 			if (conns[i] && (conns[i]->owner == a ||
