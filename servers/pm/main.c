@@ -54,6 +54,19 @@ __asm__(".text\n"
 
 static long dispatch_on(void *c) { return sys_dispatch(c); }
 
+/* A stack for pm_trap, above a page no one may touch: an overflow
+ * faults instead of overwriting pm's memory.  Kept with its twin. */
+static char *
+hstack_new(void)
+{
+	long base = rgnAllocate(0, HSTACK + 4096, K_PROT_READ | K_PROT_WRITE);
+
+	if (K_IS_ERR(base))
+		return NULL;
+	rgnProtect(0, (void *)base, 4096, 0);
+	return (char *)base + 4096;
+}
+
 static char *
 hstack_top(struct twin *w)
 {
@@ -152,7 +165,7 @@ twin_start(struct proc *p)
 		return 0;
 	}
 	if (!(w = zalloc(sizeof(*w))) || !(w->buf = malloc(PM_BODY)) ||
-	    (__kstart->mode == K_ACTOR_SUPER && !(w->hstack = malloc(HSTACK)))) {
+	    (__kstart->mode == K_ACTOR_SUPER && !(w->hstack = hstack_new()))) {
 		if (w)
 			free(w->buf);
 		free(w);
@@ -165,7 +178,8 @@ twin_start(struct proc *p)
 	p->hstack_top = hstack_top(w);
 	n_twins++;
 	if ((r = threadStart(twin, w, 0, 64 * 1024)) < 0) {
-		free(w->hstack);
+		if (w->hstack)
+			rgnFree(w->hstack - 4096, HSTACK + 4096);
 		free(w->buf);
 		free(w);
 		p->twin_alive = false;
