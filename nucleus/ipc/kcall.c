@@ -145,6 +145,7 @@ ipc_trap_call(struct thread *t, struct kcontext *ctx)
 				 .rsi = ctx->rsi, .rdx = ctx->rdx, .r10 = ctx->r10,
 				 .r8 = ctx->r8, .r9 = ctx->r9 };
 	ctx->rax = (u64)trap_port_call(t, &req);
+	thread_sync_fs(t);		/* the server may have set it (arch_prctl) */
 }
 
 /*
@@ -164,5 +165,8 @@ ipc_exc_call(struct thread *t, struct kcontext *ctx, u64 vector, u64 addr)
 	*em = (struct kexcmsg){ .tid = (u64)t->tid | K_TRAPMSG_EXC, .vector = vector,
 				.error = ctx->error, .addr = addr, .rip = ctx->rip,
 				.rsp = ctx->rsp };
-	return trap_port_call(t, &req) == K_OK;
+	bool ok = trap_port_call(t, &req) == K_OK;
+
+	thread_sync_fs(t);
+	return ok;
 }

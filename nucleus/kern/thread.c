@@ -277,6 +277,26 @@ thread_resume(struct thread *t)
 	return r;
 }
 
+/*
+ * The current thread t leaves a wait during which its FS base may have
+ * been changed (threadSetFs on a thread suspended or in a trap message).
+ * A switch back to it loads the new base; a wait that ended before the
+ * thread went off its processor did not switch, so the register may
+ * still hold the old one.
+ */
+void
+thread_sync_fs(struct thread *t)
+{
+	if (!t->actor || t->actor->mode != K_ACTOR_USER)
+		return;
+	push_off();
+	if (READ_ONCE(t->fsbase) != mycpu()->fsbase) {
+		wrmsr(MSR_FS_BASE, t->fsbase);
+		mycpu()->fsbase = t->fsbase;
+	}
+	pop_off();
+}
+
 /* thread_boundary found the thread deleted or suspended. */
 void
 thread_boundary_slow(void)
@@ -292,4 +312,5 @@ thread_boundary_slow(void)
 		else
 			spin_unlock(&t->suspendq.lock);
 	}
+	thread_sync_fs(t);
 }

@@ -89,6 +89,7 @@ void thread_kill(struct thread *t);		/* with thread_lock held */
 long thread_suspend(struct thread *t);
 long thread_resume(struct thread *t);
 void thread_boundary_slow(void);		/* thread_boundary (percpu.h) */
+void thread_sync_fs(struct thread *t);
 void thread_cont_frame(struct thread *t);	/* sched.c: resume t at t->resume_at */
 
 #endif
