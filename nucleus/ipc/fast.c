@@ -83,23 +83,25 @@ _Static_assert(sizeof(struct kaddr) % 8 == 0 && sizeof(struct kmsg) % 8 == 0 &&
 	       sizeof(struct kui) % 8 == 0 && KMSG_IN % 8 == 0 && KMSG_OUT % 8 == 0,
 	       "the fast path copies whole words");
 
-/* n bytes (whole words) at user address src, or false. */
-static inline bool
-uget(void *dst, long src, size_t n)
+/* The caller's own space: the user half, or the supervisor space for a
+ * supervisor actor's thread. */
+struct span {
+	u64 lo, hi;
+};
+
+static inline struct span
+span_of(const struct actor *a)
 {
-	return (u64)src >= USER_BASE && (u64)src < USER_END - n &&
-	       copy_words(dst, (void *)src, n / 8) == 0;
+	if (likely(a->mode != K_ACTOR_SUPER))
+		return (struct span){ USER_BASE, USER_END };
+	return (struct span){ KSUPER_BASE, KSUPER_END };
 }
 
-/* The same from the caller's own space: the user half, or the
- * supervisor space for a supervisor actor's thread. */
+/* n bytes (whole words) at src in span sp, or false. */
 static inline bool
-aget(const struct thread *t, void *dst, long src, size_t n)
+aget(struct span sp, void *dst, long src, size_t n)
 {
-	if (t->actor->mode != K_ACTOR_SUPER)
-		return uget(dst, src, n);
-	return (u64)src >= KSUPER_BASE && (u64)src < KSUPER_END - n &&
-	       copy_words(dst, (void *)src, n / 8) == 0;
+	return (u64)src >= sp.lo && (u64)src < sp.hi - n && copy_words(dst, (void *)src, n / 8) == 0;
 }
 
 /* Wins the wake-up of t, asleep on processor c where it may run. */
@@ -189,12 +191,13 @@ fast_call(long umsg, long uto, long ureply)
 	struct kmsg kr;
 	struct kaddr to;
 	struct port *p;
+	struct span sp = span_of(a);
 
-	if (!fast_thread(t) || !aget(t, &to, uto, sizeof(to)) || to.mode != K_ADDR_PORT ||
-	    !aget(t, &kr, ureply, KMSG_IN))
+	if (!fast_thread(t) || !aget(sp, &to, uto, sizeof(to)) || to.mode != K_ADDR_PORT ||
+	    !aget(sp, &kr, ureply, KMSG_IN))
 		return FAST_NO;
 	/* staged in place: its body pointer is the actor's until reset */
-	if (!aget(t, &ti->call.k, umsg, sizeof(ti->call.k)) || ti->call.k.bodysize ||
+	if (!aget(sp, &ti->call.k, umsg, sizeof(ti->call.k)) || ti->call.k.bodysize ||
 	    K_UI_TYPEOF(&ti->call.k.src) == K_UI_PORT)
 		goto no;
 	spin_lock(&ipc_lock);
@@ -259,9 +262,10 @@ fast_reply_receive(u64 token, long ureply, long umsg, long uport)
 	struct kui pui;
 	struct port *p = NULL;
 	long err;
+	struct span sp = span_of(a);
 
-	if (!token || !fast_thread(t) || !aget(t, &km, umsg, KMSG_IN) ||
-	    (uport && !aget(t, &pui, uport, sizeof(pui))) || !aget(t, &rk, ureply, sizeof(rk)) ||
+	if (!token || !fast_thread(t) || !aget(sp, &km, umsg, KMSG_IN) ||
+	    (uport && !aget(sp, &pui, uport, sizeof(pui))) || !aget(sp, &rk, ureply, sizeof(rk)) ||
 	    rk.bodysize || K_UI_TYPEOF(&rk.src) == K_UI_PORT)
 		return FAST_NO;
 	spin_lock(&ipc_lock);
