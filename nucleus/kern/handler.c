@@ -314,7 +314,11 @@ call_target(struct thread *t, int kind, int num, struct kcontext *ctx)
 		return 0;
 	fpu_save(fpu);
 	t->acting = owner;
+	t->hctx = ctx;			/* threadContext on this thread works on them */
+	t->hfpu = fpu;
 	r = ((kexc_handler_t)fn)((void *)arg, t->actor->aid, t->tid, ctx);
+	t->hctx = NULL;
+	t->hfpu = NULL;
 	t->acting = saved;
 	fpu_restore(fpu);
 	actor_put(owner);

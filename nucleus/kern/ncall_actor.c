@@ -320,6 +320,8 @@ nc_threadCreateCtx(long aid, long uctx, long prio)
 static struct kcontext *
 stopped_ctx(struct thread *t)
 {
+	if (t == curthread() && t->hctx)
+		return t->hctx;		/* a handler's own thread: its saved context */
 	if (t->actor->mode != K_ACTOR_USER || t == curthread() ||
 	    !(READ_ONCE(t->trap_wait) || READ_ONCE(t->state) == K_TS_SUSPENDED))
 		return NULL;
@@ -386,13 +388,30 @@ nc_threadSetFs(long tid, long base)
 }
 
 /* The FPU area of a thread that waits or is suspended: switched out, so
- * the area is the thread's state.  A switch holds its processor's
+ * the area is the thread's state.  For the thread a trap or exception
+ * handler runs in, the area saved around the handler (call_target).  A switch holds its processor's
  * run-queue lock until the next thread runs, so with that lock held, a
  * thread that is neither running nor current there is all saved. */
 struct fpu_op {
 	bool set;
 	u8 *area;
 };
+
+/* The FXSAVE area fpu read into op->area, or replaced by it. */
+static void
+fpu_area_op(u8 *fpu, const struct fpu_op *op)
+{
+	if (op->set) {
+		u32 mask = *(u32 *)(fpu + 28), mxcsr;
+		memcpy(&mxcsr, op->area + 24, 4);
+		mxcsr &= mask ? mask : 0xffbf;	/* reserved bits would fault fxrstor */
+		memcpy(fpu, op->area, 512);
+		memcpy(fpu + 24, &mxcsr, 4);
+		memcpy(fpu + 28, &mask, 4);
+	} else {
+		memcpy(op->area, fpu, 512);
+	}
+}
 
 static long
 do_fpu(struct thread *t, long arg)
@@ -404,21 +423,17 @@ do_fpu(struct thread *t, long arg)
 
 	if (!stopped_ctx(t))
 		return -K_ESTATE;
+	if (t == curthread()) {			/* a handler's own thread */
+		fpu_area_op(t->hfpu, op);
+		return K_OK;
+	}
 	c = &cpus[t->cpu];
 	spin_lock(&c->rq.lock);
 	st = READ_ONCE(t->state);
-	if (c->current == t || (st != K_TS_BLOCKED && st != K_TS_SUSPENDED)) {
+	if (c->current == t || (st != K_TS_BLOCKED && st != K_TS_SUSPENDED))
 		r = -K_EAGAIN;			/* on its way out: ask again */
-	} else if (op->set) {
-		u32 mask = *(u32 *)(t->fpu + 28), mxcsr;
-		memcpy(&mxcsr, op->area + 24, 4);
-		mxcsr &= mask ? mask : 0xffbf;	/* reserved bits would fault fxrstor */
-		memcpy(t->fpu, op->area, 512);
-		memcpy(t->fpu + 24, &mxcsr, 4);
-		memcpy(t->fpu + 28, &mask, 4);
-	} else {
-		memcpy(op->area, t->fpu, 512);
-	}
+	else
+		fpu_area_op(t->fpu, op);
 	spin_unlock(&c->rq.lock);
 	return r;
 }

@@ -26,6 +26,8 @@ struct thread {
 	u64 kstack_base, kstack_top;
 	struct actor *actor;		/* NULL for nucleus threads */
 	struct actor *acting;		/* actor of the connected handler being run */
+	struct kcontext *hctx;		/* a trap or exception handler's: its context */
+	u8 *hfpu;			/* and its FPU area, restored after it */
 	long tid;
 	int slot;
 	const char *name;

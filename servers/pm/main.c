@@ -224,6 +224,10 @@ pm_trap(void *arg, long aid, long tid, struct kcontext *ctx)
 	p->in_handler = true;
 	r = call_on_stack(dispatch_on, &c, p->hstack_top);
 	p->in_handler = false;
+	if (r == PM_PUNT) {		/* nothing done: the twin does it all */
+		mutexRel(&pm_lock);
+		return K_TRAP_PASS;
+	}
 	n_handler_calls++;
 	if (sig_deliverable(p)) {	/* e.g. unblocked by rt_sigprocmask */
 		p->hresult = r;

@@ -149,6 +149,7 @@ enum { H_NO, H_YES, H_NOT_STM };	/* H_NOT_STM: unless fd (rdi) is stm's */
  * goes to the twin.  A call it ran whose end has a signal to act on goes
  * to the twin as this number, the result kept in the proc. */
 #define PM_TRAP_RESULT	0x706d0001L
+#define PM_PUNT		(-0x706d0002L)	/* a call in pm_trap: not done, for the twin */
 void trap_connect(struct proc *p, long aid);
 extern unsigned long n_handler_calls, n_twin_calls;	/* /proc/pm */
 

@@ -506,6 +506,8 @@ sys_rt_sigreturn(struct call *c)
 		 __builtin_offsetof(struct sigframe, uc);	/* the farthest */
 	if (copyin(p, uc, ufr, fpu_at + sizeof(s.fpu)) < 0 &&
 	    copyin(p, uc, ufr, sizeof(*uc)) < 0) {
+		if (p->in_handler)
+			return PM_PUNT;		/* pm_trap cannot end its own thread */
 		proc_exit(p, L_SIGSEGV | L_WCOREFLAG);
 		c->noreply = true;
 		return 0;
@@ -527,6 +529,8 @@ sys_rt_sigreturn(struct call *c)
 	}
 	r = op == K_CTX_ALL_SET ? state_op(p->tid, op, &s) : threadContext(p->tid, op, k);
 	if (r < 0) {
+		if (p->in_handler)
+			return PM_PUNT;
 		proc_exit(p, L_SIGSEGV | L_WCOREFLAG);
 		c->noreply = true;
 		return 0;

@@ -308,8 +308,10 @@ sys_reboot(struct call *c, unsigned long magic1, unsigned long magic2, unsigned 
 /*
  * The calls pm's trap handler may run in the process's thread (main.c):
  * none waits for an event (sig_wait, stm_call: pm_lock is held
- * throughout), signals itself, or acts on the calling thread's context
- * (fork, execve, sigreturn...).  Calls to om, and stm calls that are
+ * throughout), signals itself, or ends or replaces the process (fork,
+ * execve, exit...); rt_sigreturn sets the thread's context through the
+ * handler's (threadContext on the handler's own thread), and leaves a
+ * bad frame to the twin (PM_PUNT), which ends the process.  Calls to om, and stm calls that are
  * answered at once, are made with pm_lock held, as twins make them.
  * Reads and writes only when the file is not stm's (a pipe or a
  * terminal may wait).
@@ -320,7 +322,7 @@ sys_in_handler(long nr)
 	switch (nr) {
 	case 39: case 186: case 110: case 102: case 107: case 104: case 108:	/* ids */
 	case 118: case 120: case 111: case 121: case 124: case 115: case 95:
-	case 13: case 14: case 127: case 131:		/* signal actions and masks */
+	case 13: case 14: case 127: case 131: case 15:	/* signal actions, masks, return */
 	case 228: case 229: case 96: case 201:		/* clocks */
 	case 218: case 273: case 97: case 302: case 63: case 98: case 99: case 100:
 	case 140: case 204: case 318: case 157:

@@ -5,8 +5,10 @@
  * nucleus), kwrite (write nucleus memory), ud (invalid opcode), int80 (a
  * trap with no handler), spin (never makes a call), fuzz (garbage to every
  * nucleus call), div0fix / trapfix / int80fix (wait, then fault or trap and
- * expect a connected handler to have fixed the result: exit 42),
- * textwrite, rodatawrite, dataexec (the image's pages keep their rights).
+ * expect a connected handler to have fixed the result: exit 42), trapctx
+ * (the same, the handler setting rax and the rounding mode with
+ * threadContext), trapboth (as trapfix, then a call the handler passes on
+ * to the trap port), textwrite, rodatawrite, dataexec (the image's pages keep their rights).
  */
 #include <motet.h>
 
@@ -111,6 +113,13 @@ main(int argc, char **argv)
 	} else if (strcmp(m, "trapfix") == 0) {
 		threadSleep(100 * 1000 * 1000);
 		return raw_syscall(0x5000, 21) == 42 ? 42 : 1;
+	} else if (strcmp(m, "trapctx") == 0) {	/* the handler sets rax and MXCSR by threadContext */
+		unsigned mx;
+		long r;
+		threadSleep(100 * 1000 * 1000);
+		r = raw_syscall(0x5002, 0);
+		__asm__ volatile("stmxcsr %0" : "=m"(mx));
+		return r == 42 && (mx & 0x6000) == 0x6000 ? 42 : 1;
 	} else if (strcmp(m, "trapboth") == 0) {	/* a handler, then the trap port */
 		threadSleep(100 * 1000 * 1000);
 		return raw_syscall(0x5000, 21) == 42 && raw_syscall(0x5001, 5) == 43 ? 42 : 1;

@@ -109,6 +109,22 @@ fix_div(void *arg, long aid, long tid, struct kcontext *ctx)
 static int
 fix_trap(void *arg, long aid, long tid, struct kcontext *ctx)
 {
+	if (ctx->vector == K_TRAP_SYSCALL && ctx->rax == 0x5002) {
+		/* threadContext on the thread the handler runs in: the
+		 * context it returns to and the FPU state put back after */
+		static struct kthreadstate s;
+		unsigned mx;
+		if (threadContext(tid, K_CTX_ALL_GET, &s.ctx) != K_OK || s.ctx.rip != ctx->rip ||
+		    s.ctx.rsp != ctx->rsp)
+			return K_TRAP_PASS;
+		s.ctx.rax = 42;
+		memcpy(&mx, s.fpu + 24, 4);
+		mx |= 0x6000;			/* round toward zero */
+		memcpy(s.fpu + 24, &mx, 4);
+		if (threadContext(tid, K_CTX_ALL_SET, &s.ctx) != K_OK || ctx->rax != 42)
+			return K_TRAP_PASS;
+		return K_TRAP_DONE;
+	}
 	if (ctx->vector == K_TRAP_SYSCALL && ctx->rax == 0x5000) {
 		ctx->rax = ctx->rdi * 2;
 		return K_TRAP_DONE;
@@ -146,6 +162,7 @@ exceptions_and_traps(void)
 	CHECK_EQ(child_with("div0fix", 0, 0, fix_div, (void *)0, &hid), K_STATUS_EXCEPTION | 0);
 	CHECK_EQ(exc_calls, 2);
 	CHECK_EQ(child_with("trapfix", 1, K_TRAP_SYSCALL, fix_trap, NULL, &hid), 42);
+	CHECK_EQ(child_with("trapctx", 1, K_TRAP_SYSCALL, fix_trap, NULL, &hid), 42);
 	CHECK_EQ(child_with("int80fix", 1, 0x80, fix_trap, NULL, &hid), 42);
 	/* with a trap port too: the handler first, what it passes is a
 	 * message to the port (0x5001, then the exit call) */

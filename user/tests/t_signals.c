@@ -191,6 +191,12 @@ main(void)
 		CHECK((mxcsr() & 0x6000) == 0x6000);
 		set_mxcsr(m0);
 	}
+	/* rt_sigreturn without a readable frame ends the process (SIGSEGV) */
+	if ((pid = fork()) == 0) {
+		__asm__ volatile("mov $0x1000, %%rsp; syscall" : : "a"(15L) : "memory");
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
 	/* a fault goes to a handler */
 	handler(SIGSEGV, on_segv, SA_NODEFER);
 	{
