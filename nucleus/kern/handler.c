@@ -236,16 +236,28 @@ handler_disconnect(struct actor *owner, long hid)
 	return r;
 }
 
+/* The slot of actor a's syscall handler, or -1 (a->sys_conn may be
+ * stale: the slot is checked); hlock held. */
+static int
+sys_slot(const struct actor *a)
+{
+	int i = a->sys_conn - 1;
+
+	if (i >= 0 && conns[i] && conns[i]->kind == C_TRAP && conns[i]->num == K_TRAP_SYSCALL &&
+	    conns[i]->target == a->aid)
+		return i;
+	return -1;
+}
+
 /* The connections of actor a, or to it, go.  Its syscall handler's is
  * known; the table is searched only for others. */
 void
 handler_actor_gone(struct actor *a)
 {
-	int i = a->sys_conn - 1;
+	int i;
 
 	spin_lock(&hlock);
-	if (i >= 0 && conns[i] && conns[i]->kind == C_TRAP && conns[i]->target == a->aid &&
-	    conns[i]->num == K_TRAP_SYSCALL)
+	if ((i = sys_slot(a)) >= 0)
 		remove_slot(i);
 	if (a->owned_conns || a->has_exc || (a->trap_mask & ~TRAP_ROUTED))
 		for (int i = 0; i < MAX_CONNS; i++)
@@ -282,11 +294,10 @@ static bool
 lookup_target(int kind, struct actor *target, int num, u64 *fn, u64 *arg, struct actor **owner)
 {
 	struct conn *h = NULL;
-	int i = target->sys_conn - 1;
+	int i;
 
 	spin_lock(&hlock);
-	if (kind == C_TRAP && num == K_TRAP_SYSCALL && i >= 0 && conns[i] &&
-	    conns[i]->kind == C_TRAP && conns[i]->num == num && conns[i]->target == target->aid)
+	if (kind == C_TRAP && num == K_TRAP_SYSCALL && (i = sys_slot(target)) >= 0)
 		h = conns[i];
 	for (i = 0; i < MAX_CONNS && !h; i++)
 		if (conns[i] && conns[i]->kind == kind && conns[i]->target == target->aid &&

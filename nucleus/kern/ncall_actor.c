@@ -388,10 +388,11 @@ nc_threadSetFs(long tid, long base)
 }
 
 /* The FPU area of a thread that waits or is suspended: switched out, so
- * the area is the thread's state.  For the thread a trap or exception
- * handler runs in, the area saved around the handler (call_target).  A switch holds its processor's
+ * the area is the thread's state.  A switch holds its processor's
  * run-queue lock until the next thread runs, so with that lock held, a
- * thread that is neither running nor current there is all saved. */
+ * thread that is neither running nor current there is all saved.  For
+ * the thread a trap or exception handler runs in, the area saved around
+ * the handler (call_target). */
 struct fpu_op {
 	bool set;
 	u8 *area;
